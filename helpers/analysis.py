@@ -1,0 +1,102 @@
+"""`Analysis`: runs the extractors over parsed docs, holds the tables, saves and loads them.
+
+Adding an extractor is a new module with a function `extract(context) -> list[dict]` and one
+line in `EXTRACTORS`, plus its table's columns in `tables.SCHEMAS`.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from spacy.tokens import Doc
+
+from helpers import tables
+from helpers.cache import write_atomically
+from helpers.entities import extract_entities
+from helpers.quotes import extract_quotes
+from helpers.sentiment import extract_sentiment
+from helpers.structure import Context, extract_paragraphs, extract_sentences
+from helpers.treaties import extract_treaty_refs
+
+# (table, extractor) in the order they run: later extractors may read earlier tables
+# through `context.tables`.
+EXTRACTORS = (
+    ("paragraphs", extract_paragraphs),
+    ("sentences", extract_sentences),
+    ("entities", extract_entities),
+    ("quotes", extract_quotes),
+    ("treaty_refs", extract_treaty_refs),
+    ("sentiment", extract_sentiment),
+)
+TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "treaty_refs",
+               "sentiment", "problems")
+# Corpus-wide steps over a whole table once every chunk is done (e.g. one canonical name
+# for the same person across articles): table -> function(DataFrame) -> DataFrame.
+FINALIZERS: dict = {}
+
+
+def extract_article(article: dict, doc: Doc) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Every extractor's records for one article, and a problem row for any that failed."""
+    context = Context(article, doc)
+    problems = []
+    for name, extractor in EXTRACTORS:
+        try:
+            context.tables[name] = extractor(context)
+        except Exception as error:  # one bad article must not sink a corpus run
+            context.tables[name] = []
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            problems.append({"source": article["source_path"], "problem": "extractor-failed",
+                             "detail": f"{name}: {error.__class__.__name__}: {error} "
+                                       f"({Path(where.filename).name}:{where.lineno})",
+                             "action": "skipped"})
+    return context.tables, problems
+
+
+@dataclass
+class Analysis:
+    """The tables of one run; each attribute is a DataFrame with the contract's columns."""
+
+    articles: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    quotes: pd.DataFrame
+    entities: pd.DataFrame
+    treaty_refs: pd.DataFrame
+    sentiment: pd.DataFrame
+    problems: pd.DataFrame
+    model: str = ""
+
+    @classmethod
+    def from_tables(cls, frames: dict[str, pd.DataFrame], model: str) -> Analysis:
+        return cls(**{name: frames.get(name, tables.empty(name)) for name in TABLE_NAMES},
+                   model=model)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLE_NAMES}
+
+    def save(self, folder: str | Path) -> Path:
+        """One Parquet file per table, each written atomically, and `analysis.json`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.tables().items():
+            write_atomically(folder / f"{name}.parquet", frame.to_parquet(index=False))
+        summary = {"model": self.model, "tables": {n: len(f) for n, f in self.tables().items()}}
+        write_atomically(folder / "analysis.json", json.dumps(summary, indent=2).encode())
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Analysis:
+        folder = Path(folder)
+        summary_path = folder / "analysis.json"
+        model = json.loads(summary_path.read_text())["model"] if summary_path.exists() else ""
+        frames = {name: tables.frame(name, pd.read_parquet(folder / f"{name}.parquet"))
+                  for name in TABLE_NAMES if (folder / f"{name}.parquet").exists()}
+        return cls.from_tables(frames, model)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables().items())
+        return f"Analysis({sizes})"

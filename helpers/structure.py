@@ -1,0 +1,85 @@
+"""Paragraphs and sentences, and the context every extractor receives.
+
+An extractor is a function `extract(context) -> list[dict]`: it reads the parsed `Doc`, the
+article row and the records of the extractors that ran before it, and returns records with
+character offsets into `article["text"]`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.tokens import Doc, Span
+
+from helpers.articles import paragraph_spans
+
+
+@dataclass
+class Context:
+    article: dict
+    doc: Doc
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def article_id(self) -> str:
+        return self.article["article_id"]
+
+    @property
+    def text(self) -> str:
+        return self.article["text"]
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        return paragraph_spans(self.text)
+
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [start for start, _ in self.paragraphs]
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        return [sentence for sentence in self.doc.sents if not _is_blank(sentence)]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [sentence.start_char for sentence in self.sentences]
+
+    def paragraph_at(self, char: int) -> int:
+        """Number of the paragraph holding `char` (the one before it, between paragraphs)."""
+        return max(bisect_right(self._paragraph_starts, char) - 1, 0)
+
+    def sentence_at(self, char: int) -> int:
+        return max(bisect_right(self._sentence_starts, char) - 1, 0)
+
+    def record(self, start: int, end: int, **fields) -> dict:
+        """A record for `text[start:end]` of this article, with its paragraph."""
+        return {"article_id": self.article_id, "start_char": start, "end_char": end,
+                "text": self.text[start:end], "paragraph": self.paragraph_at(start), **fields}
+
+
+def _is_blank(span: Span) -> bool:
+    return all(token.is_space for token in span)
+
+
+def trimmed(span: Span) -> tuple[int, int]:
+    """Character offsets of a span without leading or trailing whitespace tokens."""
+    tokens = [token for token in span if not token.is_space]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def extract_paragraphs(context: Context) -> list[dict]:
+    return [{"article_id": context.article_id, "paragraph": number, "start_char": start,
+             "end_char": end, "text": context.text[start:end]}
+            for number, (start, end) in enumerate(context.paragraphs)]
+
+
+def extract_sentences(context: Context) -> list[dict]:
+    records = []
+    for number, sentence in enumerate(context.sentences):
+        start, end = trimmed(sentence)
+        records.append({"article_id": context.article_id, "sentence": number,
+                        "paragraph": context.paragraph_at(start), "start_char": start,
+                        "end_char": end, "text": context.text[start:end]})
+    return records

@@ -28,8 +28,8 @@ EXTRACTORS = (
     ("paragraphs", extract_paragraphs),
     ("sentences", extract_sentences),
     ("entities", extract_entities),
-    ("quotes", extract_quotes),
     ("treaty_refs", extract_treaty_refs),
+    ("quotes", extract_quotes),
     ("sentiment", extract_sentiment),
 )
 TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "treaty_refs",

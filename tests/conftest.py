@@ -50,13 +50,14 @@ def seed_text() -> str:
     return SEED_FILE.read_text(encoding="utf-8")
 
 
-def context_for(text: str, nlp, article_id: str = "fixture"):
-    """An extractor `Context` for a text written in a test, with the tables before it filled."""
-    from helpers.analysis import EXTRACTORS
+def analyse_text(text: str, nlp, article_id: str = "fixture") -> dict[str, list[dict]]:
+    """Every extractor's records for a text written in a test (no files, no cache)."""
+    from helpers.analysis import extract_article
     from helpers.articles import count_words
-    from helpers.structure import Context
 
     article = {"article_id": article_id, "title": text.split("\n", 1)[0], "text": text,
                "source_path": f"{article_id}.txt", "date": None, "outlet": None, "url": None,
                "n_words": count_words(text)}
-    return Context(article, nlp(text)), EXTRACTORS
+    found, problems = extract_article(article, nlp(text))
+    assert not problems, problems
+    return found

@@ -169,7 +169,7 @@ def _files_in(folder: Path) -> list[Path]:
 
 
 def _is_metadata_file(path: Path) -> bool:
-    return path.name == METADATA_FILE and any(path.parent.glob("*.txt"))
+    return path.name == METADATA_FILE
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -397,18 +397,24 @@ def _article(article_id, title, text, source_path, date, outlet, url) -> dict:
 
 
 def _metadata_beside(path: Path, cache: dict, problems: Problems) -> dict[str, dict]:
-    """`metadata.csv` (id,title,date,source,url) in the file's folder, keyed by id."""
+    """`metadata.csv` (id,title,date,source,url) in a `.txt` file's folder or the one above
+    (the layout `corpus/metadata.csv` + `corpus/articles/*.txt`), keyed by id."""
     if path.suffix.lower() != ".txt":
         return {}
-    folder = path.parent
-    if folder not in cache:
-        cache[folder] = {}
-        candidate = folder / METADATA_FILE
-        if candidate.is_file():
-            try:
-                text = decode(candidate.read_bytes(), str(candidate), problems) or ""
-                cache[folder] = {row["id"]: row for row in csv.DictReader(io.StringIO(text))
-                                 if row.get("id")}
-            except (OSError, csv.Error, KeyError) as error:
-                problems.add(str(candidate), "malformed", f"metadata not read: {error}", "skipped")
-    return cache[folder]
+    for folder in (path.parent, path.parent.parent):
+        if folder not in cache:
+            cache[folder] = _read_metadata(folder / METADATA_FILE, problems)
+        if path.stem in cache[folder]:
+            return cache[folder]
+    return {}
+
+
+def _read_metadata(path: Path, problems: Problems) -> dict[str, dict]:
+    if not path.is_file():
+        return {}
+    try:
+        text = decode(path.read_bytes(), str(path), problems) or ""
+        return {row["id"]: row for row in csv.DictReader(io.StringIO(text)) if row.get("id")}
+    except (OSError, csv.Error, KeyError) as error:
+        problems.add(str(path), "malformed", f"metadata not read: {error}", "skipped")
+        return {}

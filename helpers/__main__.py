@@ -1,0 +1,84 @@
+"""Command line: `python -m helpers analyze ...` and `python -m helpers report ...`.
+
+A mistake in the user's input ends with one line on stderr and a non-zero status, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from helpers.articles import InputError
+from helpers.pipeline import ModelError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers",
+                                     description="Analyse English news articles.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser("analyze", help="write every table as Parquet")
+    analyze.add_argument("inputs", nargs="+", metavar="INPUT",
+                         help="a file, a folder (read recursively) or a glob")
+    analyze.add_argument("--out", required=True, type=Path, help="folder for the Parquet files")
+    analyze.add_argument("--workers", type=int, default=1, help="local parsing processes")
+    analyze.add_argument("--dask", metavar="ADDRESS",
+                         help="run on a Dask cluster ('local' starts one on this machine)")
+    analyze.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    analyze.add_argument("--model", help="an installed spaCy pipeline (default: HELPERS_MODEL or the pinned one)")
+
+    report = commands.add_parser("report", help="run every notebook and render HTML")
+    report.add_argument("--corpus", default="seeds", help="articles to analyse (default: seeds)")
+    report.add_argument("--out", default=Path("reports"), type=Path, help="folder for the HTML")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        return _report(args)
+    except (InputError, ModelError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _analyze(args) -> int:
+    from helpers.runner import analyze
+
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    _check_writable(args.out)
+    warnings.simplefilter("ignore", category=FutureWarning)
+    analysis = analyze(args.inputs, model=args.model, workers=args.workers, dask=args.dask,
+                       cache=not args.no_cache, out=args.out)
+    sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in analysis.tables().items())
+    print(f"wrote {sizes} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _report(args) -> int:
+    from helpers.report import build_report
+
+    if not Path(args.corpus).exists():
+        raise InputError(f"no such file or folder: {args.corpus}")
+    _check_writable(args.out)
+    return 0 if build_report(args.corpus, args.out) else 1
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise InputError(f"cannot write to {folder}: {error.strerror or error}") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

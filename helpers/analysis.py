@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from helpers import tables
 from helpers.cache import write_atomically
-from helpers.entities import extract_entities
+from helpers.entities import extract_entities, finalize_entities
 from helpers.quotes import extract_quotes
 from helpers.sentiment import extract_sentiment
 from helpers.structure import Context, extract_paragraphs, extract_sentences
@@ -36,7 +36,7 @@ TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "tre
                "sentiment", "problems")
 # Corpus-wide steps over a whole table once every chunk is done (e.g. one canonical name
 # for the same person across articles): table -> function(DataFrame) -> DataFrame.
-FINALIZERS: dict = {}
+FINALIZERS: dict = {"entities": finalize_entities}
 
 
 def extract_article(article: dict, doc: Doc) -> tuple[dict[str, list[dict]], list[dict]]:

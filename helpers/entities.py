@@ -21,6 +21,7 @@ Only named things are kept: numeric labels (DATE, MONEY, CARDINAL, ...) are left
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections import Counter, defaultdict
 from functools import cache
@@ -42,6 +43,7 @@ ROLE_MODIFIERS = frozenset({"former", "deputy", "acting", "assistant", "interim"
 ROLE_PREFIX_LABELS = frozenset({"GPE", "NORP", "ORG"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 MAX_TITLE_TOKENS = 6
+MAX_ROLE_MODIFIERS = 6
 MAX_APPOSITIVE_TOKENS = 8
 HEADLINE_MIN_WORDS = 3
 HEADLINE_TITLE_CASE_SHARE = 0.8
@@ -167,9 +169,10 @@ def _role_before(doc: Doc, name_start: int) -> str | None:
     return _clean(doc[role_start:anchor].text)
 
 
-def _extend_with_modifiers(doc: Doc, start: int, sentence_start: int) -> int:
+def _extend_with_modifiers(doc: Doc, title_start: int, sentence_start: int) -> int:
     """Move a role's start left over words that qualify it: "Lithuanian", "US", "NATO", "former"."""
-    for _ in range(4):
+    start = title_start
+    for _ in range(MAX_ROLE_MODIFIERS):
         if start <= sentence_start:
             break
         previous = doc[start - 1]
@@ -183,9 +186,20 @@ def _extend_with_modifiers(doc: Doc, start: int, sentence_start: int) -> int:
             start -= 1
         elif previous.ent_type_ in ROLE_PREFIX_LABELS:
             start = _entity_start(doc, start - 1)
+        elif _is_portfolio_word(previous) or (
+                previous.lower_ in ("and", "&") and start - 2 >= sentence_start
+                and _is_portfolio_word(doc[start - 2])):
+            start -= 1  # a capitalised portfolio: "Trade and Industry Secretary"
         else:
             break
+    while start < title_start and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
     return start
+
+
+def _is_portfolio_word(token) -> bool:
+    return (token.tag_ in ("NNP", "NNPS") and token.ent_type_ not in ("PERSON", "DATE", "TIME")
+            and not token.is_sent_start)
 
 
 def _entity_start(doc: Doc, token_index: int) -> int:
@@ -322,3 +336,139 @@ def _lines(path: Path) -> list[str]:
 def _csv_rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
+    """Corpus-wide step: a surname-only PERSON takes the one full name in the corpus that ends
+    with it; left alone when no full name or several fit. (The same full name is already the
+    same `canonical` in every article.)"""
+    persons = entities["label"] == "PERSON"
+    names = entities.loc[persons, "canonical"].dropna().unique()
+    full_names_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if " " in name:
+            full_names_by_surname[name.rsplit(" ", 1)[1]].add(name)
+    unique_full_name = {surname: next(iter(found)) for surname, found in full_names_by_surname.items()
+                        if len(found) == 1}
+    surname_only = persons & ~entities["canonical"].str.contains(" ", regex=False).fillna(True)
+    joined = entities.loc[surname_only, "canonical"].map(unique_full_name)
+    entities = entities.copy()
+    entities.loc[joined.dropna().index, "canonical"] = joined.dropna()
+    return entities
+
+
+def mention_counts(entities: pd.DataFrame, labels=None) -> pd.DataFrame:
+    """Mentions and articles per canonical name (and its label), most mentioned first."""
+    if labels is not None:
+        entities = entities[entities["label"].isin(labels)]
+    counts = (entities.groupby(["canonical", "label"], observed=True)
+              .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+              .reset_index())
+    return counts.sort_values(["mentions", "articles", "canonical"], ascending=[False, False, True],
+                              ignore_index=True)
+
+
+def people(entities: pd.DataFrame) -> pd.DataFrame:
+    """One row per person: `name`, `role` (the most frequent), `roles` (every distinct role,
+    most frequent first, joined by "; "), `articles`, `mentions`; most mentioned first."""
+    persons = entities[entities["label"] == "PERSON"]
+    rows = []
+    for name, group in persons.groupby("canonical", observed=True):
+        roles = _ranked_roles(group)
+        rows.append({"name": name, "role": roles[0] if roles else None, "roles": "; ".join(roles),
+                     "articles": group["article_id"].nunique(), "mentions": len(group)})
+    table = pd.DataFrame(rows, columns=["name", "role", "roles", "articles", "mentions"])
+    table = table.astype({"name": "string", "role": "string", "roles": "string",
+                          "articles": "int64", "mentions": "int64"})
+    return table.sort_values(["mentions", "articles", "name"], ascending=[False, False, True],
+                             ignore_index=True)
+
+
+def _ranked_roles(mentions: pd.DataFrame) -> list[str]:
+    """Distinct roles (case-insensitive), one per article, by how many articles give them."""
+    per_article = mentions.dropna(subset=["role"]).drop_duplicates(["article_id", "role"])
+    spelled: dict[str, str] = {}
+    counts: Counter = Counter()
+    for role in per_article["role"]:
+        key = role.casefold()
+        spelled.setdefault(key, role)
+        counts[key] += 1
+    return [spelled[key] for key, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def cooccurrence(entities: pd.DataFrame, unit: str = "sentence", labels=None,
+                 min_count: int = 1) -> pd.DataFrame:
+    """Pairs of canonical names seen in the same sentence (or paragraph): `entity_a`,
+    `entity_b` (alphabetical), `count` (units holding both), `articles`; an edge list."""
+    if unit not in ("sentence", "paragraph"):
+        raise ValueError(f"unit must be 'sentence' or 'paragraph', not {unit!r}")
+    if labels is not None:
+        entities = entities[entities["label"].isin(labels)]
+    units = entities.dropna(subset=["canonical"]).groupby(["article_id", unit], observed=True)["canonical"]
+    counts: Counter = Counter()
+    articles: dict[tuple[str, str], set] = defaultdict(set)
+    for (article_id, _), names in units:
+        for pair in combinations(sorted(set(names)), 2):
+            counts[pair] += 1
+            articles[pair].add(article_id)
+    rows = [{"entity_a": a, "entity_b": b, "count": n, "articles": len(articles[(a, b)])}
+            for (a, b), n in counts.items() if n >= min_count]
+    table = pd.DataFrame(rows, columns=["entity_a", "entity_b", "count", "articles"])
+    table = table.astype({"entity_a": "string", "entity_b": "string", "count": "int64",
+                          "articles": "int64"})
+    return table.sort_values(["count", "entity_a", "entity_b"], ascending=[False, True, True],
+                             ignore_index=True)
+
+
+def cooccurrence_matrix(entities: pd.DataFrame, unit: str = "sentence", top: int = 12,
+                        labels=None) -> pd.DataFrame:
+    """Square table of co-occurrence counts among the `top` most mentioned names, for a
+    heatmap; rows and columns in order of mentions, the diagonal 0."""
+    if labels is not None:
+        entities = entities[entities["label"].isin(labels)]
+    names = list(mention_counts(entities)["canonical"].drop_duplicates().head(top))
+    matrix = pd.DataFrame(0, index=pd.Index(names, name=None), columns=names, dtype="int64")
+    pairs = cooccurrence(entities[entities["canonical"].isin(names)], unit=unit)
+    for a, b, count in pairs[["entity_a", "entity_b", "count"]].itertuples(index=False):
+        matrix.loc[a, b] = matrix.loc[b, a] = count
+    return matrix
+
+
+def attention(entities: pd.DataFrame, articles: pd.DataFrame, by: str = "date", top: int = 6,
+              freq: str = "M") -> pd.DataFrame:
+    """Share of entity mentions (%) going to each of the `top` names, per period (`by="date"`,
+    periods of `freq`) or per outlet (`by="outlet"`); rows are periods or outlets."""
+    if by not in ("date", "outlet"):
+        raise ValueError(f"by must be 'date' or 'outlet', not {by!r}")
+    keyed = entities.merge(articles[["article_id", by]], on="article_id").dropna(subset=[by])
+    if by == "date":
+        keyed[by] = keyed[by].dt.to_period(freq).astype(str)
+    names = list(mention_counts(keyed)["canonical"].drop_duplicates().head(top))
+    totals = keyed.groupby(by).size()
+    counts = (keyed[keyed["canonical"].isin(names)].groupby([by, "canonical"]).size()
+              .unstack(fill_value=0).reindex(columns=names, fill_value=0))
+    return (counts.div(totals, axis=0) * 100).round(1).sort_index()
+
+
+def displacy_entities(text: str, entities: pd.DataFrame, title: str | None = None) -> dict:
+    """displaCy's manual input for one article's entities (`style="ent"`, `manual=True`)."""
+    spans = sorted(zip(entities["start_char"], entities["end_char"], entities["label"]))
+    ents, last_end = [], 0
+    for start, end, label in spans:
+        if start >= last_end:  # displaCy cannot draw overlapping spans
+            ents.append({"start": int(start), "end": int(end), "label": str(label)})
+            last_end = end
+    return {"text": text, "ents": ents, "title": title}
+
+
+def entity_view_html(text: str, entities: pd.DataFrame, title: str | None = None) -> str:
+    """An article with its entities highlighted by displaCy, safe for untrusted text.
+
+    displaCy escapes the text but not the title or labels, so those are escaped here.
+    """
+    from spacy import displacy
+
+    manual = displacy_entities(text, entities, html.escape(title) if title else None)
+    for ent in manual["ents"]:
+        ent["label"] = html.escape(ent["label"])
+    return displacy.render(manual, style="ent", manual=True, jupyter=False)

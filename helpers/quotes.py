@@ -1,10 +1,651 @@
-"""Quotes and speakers (being built: see its issue)."""
+"""Quotes and speakers: who said what, with offsets for the quote, the speaker and the cue.
+
+Steps, all on the already-parsed `Doc`:
+1. Quotation marks are paired by direction (“ ” and straight quotes read from the characters
+   around them), paragraph by paragraph. A stray mark is skipped; a paragraph that opens a
+   quote without closing it continues into the next one when that one reopens the quote.
+2. Each quoted piece gets a cue: a speech verb right after it ("“…,” X said", "“…,” said X",
+   "according to X") or before it in the same sentence ("X said: “…”", "which states “…”").
+   A piece with no cue of its own takes the speaker of the nearest attributed piece of the
+   same paragraph, or of the quote it continues. Short unattributed pieces are scare quotes
+   or titles and are left out.
+3. Indirect speech is the clausal complement of a speech verb ("X said that …", "X warned …")
+   or the clause around "according to X"; a headline "X: claim" is attributed to X.
+4. Speakers are resolved to names through the `entities` records (canonical name and role),
+   falling back on spaCy's PERSON entities: a surname or a role noun to the full name used in
+   the article, a pronoun to the latest person who was a grammatical subject or speaker
+   before it, outside quoted text. Treaty references and LAW entities make a document speaker.
+
+Cue verbs and the word classes used for speakers live in `helpers/data/`.
+"""
 
 from __future__ import annotations
 
+import csv
+import functools
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
 from helpers.structure import Context
+
+DATA = Path(__file__).resolve().parent / "data"
+OPENERS, CLOSERS, STRAIGHT = "“„«", "”»", '"'
+MARKS = OPENERS + CLOSERS + STRAIGHT
+# A straight quote after one of these opens a quotation; before one of them it closes one.
+OPEN_AFTER = "([{—–-/\u00a0"
+CLOSE_BEFORE = ".,;:!?)]}—–-…"
+SENTENCE_END = {".", "!", "?"}
+# How far from a quote its cue may be, in tokens.
+AFTER_WINDOW, BEFORE_WINDOW = 10, 60
+# An unattributed quote this short with no sentence punctuation is a scare quote or a title.
+SCARE_MAX_WORDS = 5
+TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Children of a speaker's head word that belong to the speaker mention.
+MENTION_DEPS = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod", "prep", "case",
+                "cc", "conj", "pobj", "punct", "npadvmod", "appos"}
+
+
+@functools.cache
+def cue_lexicon() -> dict[str, tuple[str, bool]]:
+    """lemma -> (kind, introduces direct quotes), from `data/quote_cues.csv`."""
+    return {row["lemma"]: (row["kind"], row["direct"] == "1")
+            for row in _read_csv(DATA / "quote_cues.csv")}
+
+
+@functools.cache
+def speaker_words() -> dict[str, str]:
+    """word -> kind (pronoun_person, pronoun_group, pronoun_thing, relative, role, ...)."""
+    return {row["word"]: row["kind"] for row in _read_csv(DATA / "speaker_words.csv")}
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+@dataclass
+class Piece:
+    """One quoted stretch: content offsets, and the offsets of its marks when present."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int | None
+    paragraph: int
+    continues: Piece | None = None
+    cue: Token | None = None
+    speaker: tuple[int, int] | None = None
+    how: str = ""
+    borrowed_from: Piece | None = field(default=None, repr=False)
+
+
+@dataclass
+class Person:
+    start: int
+    end: int
+    name: str
+    role: str | None
+    is_subject: bool
 
 
 def extract_quotes(context: Context) -> list[dict]:
     """Records of the `quotes` table for one article."""
-    return []
+    article = _Article(context)
+    records = article.direct_records() + article.indirect_records() + article.headline_records()
+    # in text order of the speaker, so a pronoun sees every speaker named before it
+    for record in sorted(records, key=lambda r: r["speaker_start_char"] or 0):
+        if record["speaker"] is not None:
+            record["speaker_name"], record["speaker_role"], record["speaker_type"] = \
+                article.resolve(record["speaker_start_char"], record["speaker_end_char"])
+    records.sort(key=lambda r: (r["start_char"], r["end_char"]))
+    for number, record in enumerate(records, 1):
+        record["quote_id"] = f"{context.article_id}-q{number:03d}"
+    return records
+
+
+# ---------------------------------------------------------------- quotation marks
+
+def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
+    """Quoted pieces of `text`, paired by direction, paragraph by paragraph."""
+    pieces: list[Piece] = []
+    carried: Piece | None = None  # a piece left open at the end of the previous paragraph
+    for number, (start, end) in enumerate(paragraphs):
+        open_at: int | None = None
+        continues = None
+        marks = [i for i in range(start, end) if text[i] in MARKS]
+        if carried is not None:
+            first = marks[0] if marks else None
+            leading = first is not None and not text[start:first].strip()
+            if first is not None and leading and _is_opener(text, first, False):
+                continues = carried  # the usual style: each paragraph reopens the quote
+            elif first is not None and not _is_opener(text, first, True):
+                # the quote went on without being reopened: it runs from the paragraph start
+                pieces.append(_piece(text, start - 1, first, number, carried))
+                marks = marks[1:]
+        carried = None
+        for mark in marks:
+            if _is_opener(text, mark, open_at is not None):
+                open_at = mark  # a second opener while open: the first one was stray
+            elif open_at is not None:
+                pieces.append(_piece(text, open_at, mark, number, continues))
+                open_at, continues = None, None
+        if open_at is not None:
+            piece = _piece(text, open_at, None, number, continues, end)
+            pieces.append(piece)
+            carried = piece
+    return [piece for piece in pieces if piece.end > piece.start]
+
+
+def _is_opener(text: str, index: int, inside: bool) -> bool:
+    char = text[index]
+    if char in OPENERS:
+        return True
+    if char in CLOSERS:
+        return False
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if before.isspace() or before in OPEN_AFTER or before in OPENERS:
+        return not (after.isspace() and inside)
+    if after.isspace() or after in CLOSE_BEFORE:
+        return False
+    return not inside
+
+
+def _piece(text: str, open_mark: int, close_mark: int | None, paragraph: int,
+           continues: Piece | None, paragraph_end: int | None = None) -> Piece:
+    start = open_mark + 1
+    end = close_mark if close_mark is not None else paragraph_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return Piece(start, end, open_mark, close_mark, paragraph, continues)
+
+
+# ---------------------------------------------------------------- one article
+
+class _Article:
+    def __init__(self, context: Context):
+        self.context = context
+        self.doc: Doc = context.doc
+        self.text = context.text
+        self.cues = cue_lexicon()
+        self.words = speaker_words()
+        self.token_starts = [token.idx for token in self.doc]
+        self.pieces = find_pieces(self.text, context.paragraphs)
+        self.quoted = self._quoted_tokens()
+        self.people = self._people()
+        self.person_starts = [person.start for person in self.people]
+        self.documents = self._documents()
+        self.organizations = [(e["start_char"], e["end_char"], e.get("canonical") or e["text"])
+                              for e in self._entities() if e["label"] in ("ORG", "GPE", "NORP")]
+        self.speakers_seen: list[tuple[int, Person]] = []  # (char, person) of resolved speakers
+
+    # ---- tokens and spans
+
+    def _quoted_tokens(self) -> list[bool]:
+        quoted = [False] * len(self.doc)
+        for piece in self.pieces:
+            last = piece.close_mark if piece.close_mark is not None else piece.end - 1
+            for index in range(self.token_at(piece.open_mark), self.token_at(last) + 1):
+                quoted[index] = True
+        return quoted
+
+    def token_at(self, char: int) -> int:
+        return max(bisect_right(self.token_starts, char) - 1, 0)
+
+    def is_cue(self, token: Token, direct_only: bool) -> bool:
+        if self.quoted[token.i]:
+            return False
+        if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+            return True
+        entry = self.cues.get(token.lemma_.lower())
+        if entry is None or token.pos_ not in ("VERB", "AUX"):
+            return False
+        return entry[1] or not direct_only
+
+    def cue_span(self, cue: Token) -> tuple[int, int]:
+        last = cue
+        if cue.lower_ == "according":
+            last = self.doc[cue.i + 1]
+        return cue.idx, last.idx + len(last.text)
+
+    def _entities(self) -> list[dict]:
+        """The `entities` records when that extractor ran, else spaCy's own entities."""
+        records = self.context.tables.get("entities") or []
+        if records:
+            return records
+        return [{"start_char": e.start_char, "end_char": e.end_char, "text": e.text,
+                 "label": e.label_, "canonical": None, "role": None} for e in self.doc.ents]
+
+    # ---- people, organisations and documents in the article
+
+    def _people(self) -> list[Person]:
+        mentions = [e for e in self._entities() if e["label"] == "PERSON"]
+        full_names = self._full_names(mentions)
+        people = []
+        for mention in mentions:
+            start, end = mention["start_char"], mention["end_char"]
+            name = mention.get("canonical") or self._own_canonical(mention["text"], full_names)
+            role = mention.get("role") or self._role_before(start)
+            head = self.doc[self.token_at(end - 1)]
+            people.append(Person(start, end, name, role, head.dep_ in SUBJECT_DEPS))
+        # a role given once ("Secretary of State Antony Blinken") holds for the whole article
+        roles = {}
+        for person in people:
+            if person.role:
+                roles.setdefault(person.name, person.role)
+        for person in people:
+            person.role = person.role or roles.get(person.name)
+        return [p for p in people if not self._in_quote(p.start)]
+
+    def _full_names(self, mentions: list[dict]) -> dict[str, str]:
+        """surname -> the first full name in the article that ends with it."""
+        full: dict[str, str] = {}
+        for mention in mentions:
+            words = _name_words(mention["text"])
+            if len(words) >= 2:
+                full.setdefault(words[-1], " ".join(words))
+        return full
+
+    def _own_canonical(self, text: str, full_names: dict[str, str]) -> str:
+        words = _name_words(text)
+        if not words:
+            return text
+        if len(words) == 1:
+            return full_names.get(words[0], words[0])
+        return full_names.get(words[-1], " ".join(words))
+
+    def _role_before(self, start: int) -> str | None:
+        """Title-case role words right before a name: "Secretary of State" Antony Blinken."""
+        index = self.token_at(start) - 1
+        first = None
+        while index >= 0:
+            token = self.doc[index]
+            role_like = token.pos_ in ("PROPN", "NOUN", "ADJ") and token.text[:1].isupper() \
+                and not token.ent_type_ == "PERSON"
+            if role_like or (token.lower_ == "of" and first is not None):
+                first = index
+                index -= 1
+                continue
+            break
+        if first is None:
+            return None
+        words = [t for t in self.doc[first:self.token_at(start)]]
+        while words and words[0].lower_ == "of":
+            words = words[1:]
+        words = [w for w in words if self.words.get(w.lower_) != "honorific"]
+        if not words or not any(self.words.get(w.lower_) == "role" for w in words):
+            return None
+        return " ".join(w.text for w in words)
+
+    def _documents(self) -> list[tuple[int, int, str]]:
+        """(start, end, name) of treaty references, LAW entities and "Article N of the X"."""
+        found = [(r["start_char"], r["end_char"], r["treaty"])
+                 for r in self.context.tables.get("treaty_refs") or [] if r.get("treaty")]
+        for entity in self._entities():
+            if entity["label"] == "LAW":
+                name = entity.get("canonical") or entity["text"]
+                found.append((entity["start_char"], entity["end_char"], _strip_article(name)))
+        for match in ARTICLE_OF.finditer(self.text):
+            found.append((match.start(), match.end(), _strip_article(match.group("document"))))
+        return found
+
+    def _in_quote(self, char: int) -> bool:
+        return self.quoted[self.token_at(char)]
+
+    # ---- direct quotes
+
+    def direct_records(self) -> list[dict]:
+        for piece in self.pieces:
+            self._attribute(piece)
+        self._borrow_speakers()
+        records = []
+        for piece in self.pieces:
+            if piece.cue is None and piece.speaker is None and self._is_scare_quote(piece):
+                continue
+            records.append(self._record("direct", piece.start, piece.end, piece.cue,
+                                        piece.speaker, piece.how))
+        return records
+
+    def _attribute(self, piece: Piece) -> None:
+        if self._preceded_by_title_marker(piece):
+            return
+        cue = self._cue_after(piece) if piece.close_mark is not None else None
+        how = "cue-after"
+        if cue is None:
+            cue, how = self._cue_before(piece), "cue-before"
+        if cue is not None:
+            piece.cue, piece.how = cue, how
+            piece.speaker = self.speaker_of(cue)
+
+    def _cue_after(self, piece: Piece) -> Token | None:
+        """A speech verb right after the closing mark, with only its speaker in between."""
+        index = self.token_at(piece.close_mark) + 1
+        for token in self.doc[index:index + AFTER_WINDOW]:
+            if self.quoted[token.i] or "\n" in token.text or token.text in SENTENCE_END:
+                return None
+            if self.is_cue(token, direct_only=True):
+                return token
+            if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
+                return None
+        return None
+
+    def _cue_before(self, piece: Piece) -> Token | None:
+        """The nearest speech verb before the opening mark in the same sentence."""
+        index = self.token_at(piece.open_mark) - 1
+        stop = max(index - BEFORE_WINDOW, -1)
+        while index > stop:
+            token = self.doc[index]
+            if "\n" in token.text:
+                return None
+            if not self.quoted[token.i]:
+                if token.text in SENTENCE_END:
+                    return None
+                if self.is_cue(token, direct_only=False):
+                    return token
+            index -= 1
+        return None
+
+    def _preceded_by_title_marker(self, piece: Piece) -> bool:
+        words = self.text[max(piece.open_mark - 20, 0):piece.open_mark].split()
+        return bool(words) and words[-1].lower().strip(",") in TITLE_MARKERS and self._is_short(piece)
+
+    def _is_short(self, piece: Piece) -> bool:
+        content = self.text[piece.start:piece.end]
+        return len(content.split()) <= SCARE_MAX_WORDS and content.rstrip("”\"’')")[-1:] not in SENTENCE_END
+
+    def _is_scare_quote(self, piece: Piece) -> bool:
+        return piece.continues is None and self._is_short(piece)
+
+    def _borrow_speakers(self) -> None:
+        """Pieces with no cue: the quote they continue, else the nearest attributed piece of
+        the same paragraph (before it first)."""
+        for piece in self.pieces:
+            if piece.cue is None and piece.continues is not None:
+                source = piece.continues
+                while source.cue is None and source.continues is not None:
+                    source = source.continues
+                self._copy(source, piece, "continuation")
+        for number, piece in enumerate(self.pieces):
+            if piece.cue is not None:
+                continue
+            same = [p for p in self.pieces if p.paragraph == piece.paragraph and p.cue is not None]
+            before = [p for p in same if p.start < piece.start]
+            after = [p for p in same if p.start > piece.start]
+            if before and (before[-1].speaker is not None or not after):
+                self._copy(before[-1], piece, "continuation")
+            elif after and not self._is_short(piece):
+                self._copy(after[0], piece, "continuation")
+
+    @staticmethod
+    def _copy(source: Piece, piece: Piece, how: str) -> None:
+        if source.cue is not None:
+            piece.cue, piece.speaker, piece.how = source.cue, source.speaker, how
+            piece.borrowed_from = source
+
+    # ---- indirect speech
+
+    def indirect_records(self) -> list[dict]:
+        records = []
+        for token in self.doc:
+            if not self.is_cue(token, direct_only=False):
+                continue
+            if token.lower_ == "according":
+                span = self._according_to_content(token)
+            else:
+                span = self._complement(token)
+            if span is None or self._mostly_quoted(*span):
+                continue
+            speaker = self.speaker_of(token)
+            if speaker is None:
+                continue
+            records.append(self._record("indirect", span[0], span[1], token, speaker,
+                                        "according-to" if token.lower_ == "according" else "complement"))
+        return records
+
+    def _complement(self, cue: Token) -> tuple[int, int] | None:
+        complements = [c for c in cue.children if c.dep_ == "ccomp"]
+        if not complements:
+            return None
+        clause = complements[0]
+        # a nested report ("…, which states “…”") is its own attribution, not this content
+        nested = {t.i for d in clause.subtree if d.i != clause.i and self.is_cue(d, direct_only=False)
+                  and any(c.dep_ == "ccomp" for c in d.children) for t in d.subtree}
+        tokens = []
+        for token in clause.subtree:
+            if token.i in nested:
+                break
+            if not token.is_space:
+                tokens.append(token)
+        return self._trim(tokens)
+
+    def _according_to_content(self, cue: Token) -> tuple[int, int] | None:
+        """The clause that "according to X" is attached to, without the phrase itself."""
+        phrase = {t.i for t in cue.subtree}
+        sentence = cue.sent
+        tokens = [t for t in sentence if t.i not in phrase and not t.is_space]
+        if not tokens:
+            return None
+        before = [t for t in tokens if t.i < cue.i]
+        after = [t for t in tokens if t.i > cue.i]
+        # the side that holds the claim: most often the one with the main verb
+        side = before if len(before) >= len(after) else after
+        return self._trim(side)
+
+    def _trim(self, tokens: list[Token]) -> tuple[int, int] | None:
+        while tokens and (tokens[0].is_punct or tokens[0].is_space):
+            tokens = tokens[1:]
+        while tokens and (tokens[-1].is_punct and tokens[-1].text not in MARKS or tokens[-1].is_space):
+            tokens = tokens[:-1]
+        if len(tokens) < 2:
+            return None
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+    def _mostly_quoted(self, start: int, end: int) -> bool:
+        covered = sum(max(0, min(end, p.end) - max(start, p.start)) for p in self.pieces)
+        return covered > 0.5 * (end - start)
+
+    # ---- the headline
+
+    def headline_records(self) -> list[dict]:
+        """A headline "X: claim" (X a person or organisation) is X's claim."""
+        if not self.context.paragraphs:
+            return []
+        start, end = self.context.paragraphs[0]
+        match = HEADLINE.match(self.text, start, end)
+        if match is None:
+            return []
+        speaker = match.span("speaker")
+        if not self._names_someone(*speaker):
+            return []
+        claim_start, claim_end = match.span("claim")
+        if self._mostly_quoted(claim_start, claim_end):
+            for piece in self.pieces:
+                if piece.paragraph == 0 and piece.speaker is None and piece.start >= claim_start:
+                    piece.speaker, piece.how = speaker, "headline"
+            return [self._record("direct", p.start, p.end, None, speaker, "headline")
+                    for p in self.pieces if p.how == "headline"]
+        return [self._record("indirect", claim_start, claim_end, None, speaker, "headline")]
+
+    def _names_someone(self, start: int, end: int) -> bool:
+        words = self.text[start:end].split()
+        if not 1 <= len(words) <= 4:
+            return False
+        known = {word for person in self.people for word in person.name.split()}
+        return any(_overlaps((p.start, p.end), (start, end)) for p in self.people) \
+            or all(w.strip("’'s") in known for w in words) \
+            or any(_overlaps(o[:2], (start, end)) for o in self.organizations)
+
+    # ---- speakers
+
+    def speaker_of(self, cue: Token) -> tuple[int, int] | None:
+        """Character span of the mention that speaks through `cue`."""
+        if cue.lower_ == "according":
+            objects = [t for t in self.doc[cue.i + 1].children if t.dep_ == "pobj"]
+            return self._mention(objects[0]) if objects else None
+        verb = cue
+        for _ in range(3):
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]]
+            if subjects:
+                subject = subjects[0]
+                if subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+                    subject = verb.head
+                return self._mention(subject)
+            if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head is not verb:
+                if verb.dep_ == "relcl":
+                    return self._mention(verb.head)
+                verb = verb.head
+            else:
+                break
+        # "“…,” said the minister": the mention right after the verb
+        for token in self.doc[cue.i + 1:cue.i + 4]:
+            if self.quoted[token.i] or token.is_punct:
+                break
+            if token.pos_ in ("PROPN", "PRON", "NOUN"):
+                head = token
+                while head.head.i != head.i and head.head.pos_ in ("PROPN", "NOUN") \
+                        and head.dep_ in ("compound", "flat") and head.head.i > cue.i:
+                    head = head.head
+                return self._mention(head)
+        return None
+
+    def _mention(self, head: Token) -> tuple[int, int]:
+        tokens = [head]
+        for child in head.children:
+            if child.dep_ in MENTION_DEPS and child.dep_ != "punct":
+                tokens.extend(child.subtree)
+        tokens = [t for t in tokens if not self.quoted[t.i] and not t.is_space]
+        indexes = sorted({t.i for t in tokens})
+        # keep the contiguous run around the head, without edge punctuation
+        low = high = head.i
+        while low - 1 in indexes:
+            low -= 1
+        while high + 1 in indexes:
+            high += 1
+        while low < head.i and (self.doc[low].is_punct or self.doc[low].dep_ in ("cc",)):
+            low += 1
+        while high > head.i and (self.doc[high].is_punct or self.doc[high].dep_ in ("cc", "prep")):
+            high -= 1
+        return self.doc[low].idx, self.doc[high].idx + len(self.doc[high].text)
+
+    def resolve(self, start: int, end: int) -> tuple[str | None, str | None, str]:
+        """(speaker_name, speaker_role, speaker_type) for the mention `text[start:end]`."""
+        mention = self.text[start:end]
+        for doc_start, doc_end, name in self.documents:
+            if _overlaps((doc_start, doc_end), (start, end)):
+                return name, None, "document"
+        inside = [p for p in self.people if _overlaps((p.start, p.end), (start, end))]
+        if inside:
+            person = inside[-1]
+            role = self._role_in_mention(start, person) or person.role
+            self.speakers_seen.append((start, person))
+            return person.name, role, "person"
+        words = [w.strip(".,’'").lower() for w in mention.split()]
+        head_word = words[-1] if words else ""
+        kind = self.words.get(head_word) or self.words.get(words[0] if words else "")
+        if kind == "pronoun_person" and head_word != "i":
+            person = self._antecedent(start)
+            if person is not None:
+                self.speakers_seen.append((start, person))
+                return person.name, person.role, "person"
+            return None, None, "person"
+        surname = self._by_surname(mention, start)
+        if surname is not None:
+            self.speakers_seen.append((start, surname))
+            return surname.name, surname.role, "person"
+        for org_start, org_end, name in self.organizations:
+            if _overlaps((org_start, org_end), (start, end)):
+                return name, None, "organization"
+        if any(self.words.get(w) == "role" for w in words):
+            # only a definite role ("the secretary") points back to someone named before
+            person = self._by_role(words, start) if words[0] == "the" else None
+            if person is not None:
+                self.speakers_seen.append((start, person))
+                return person.name, person.role, "person"
+            return None, None, "person"
+        if any(self.words.get(w) == "document" for w in words):
+            return _strip_article(mention), None, "document"
+        return None, None, "unknown"
+
+    def _role_in_mention(self, start: int, person: Person) -> str | None:
+        before = self.text[start:person.start].strip(" ,")
+        role = self._role_before(person.start) if before else None
+        return role
+
+    def _antecedent(self, char: int) -> Person | None:
+        """The latest person before `char` who was a subject or a speaker, else the latest."""
+        earlier = self.people[:bisect_left(self.person_starts, char)]
+        if not earlier:
+            return None
+        candidates = [p for p in earlier if p.is_subject]
+        spoken = [person for at, person in self.speakers_seen if at < char]
+        latest_subject = candidates[-1] if candidates else None
+        latest_speaker = spoken[-1] if spoken else None
+        options = [p for p in (latest_subject, latest_speaker) if p is not None]
+        if not options:
+            return earlier[-1]
+        return max(options, key=lambda p: p.start if p is latest_subject else
+                   max(at for at, person in self.speakers_seen if person is p and at < char))
+
+    def _by_surname(self, mention: str, char: int) -> Person | None:
+        words = _name_words(mention)
+        if not words or not words[-1][:1].isupper():
+            return None
+        for person in self.people:
+            if person.name.split()[-1] == words[-1]:
+                return person
+        return None
+
+    def _by_role(self, words: list[str], char: int) -> Person | None:
+        roles = [w for w in words if self.words.get(w) == "role"]
+        earlier = [p for p in self.people[:bisect_left(self.person_starts, char)] if p.role]
+        for person in reversed(earlier):
+            if any(role in person.role.lower().split() for role in roles):
+                return person
+        return None
+
+    # ---- records
+
+    def _record(self, kind: str, start: int, end: int, cue: Token | None,
+                speaker: tuple[int, int] | None, how: str) -> dict:
+        cue_start, cue_end = self.cue_span(cue) if cue is not None else (None, None)
+        return self.context.record(
+            start, end, quote_id=None, kind=kind,
+            speaker=self.text[speaker[0]:speaker[1]] if speaker else None,
+            speaker_start_char=speaker[0] if speaker else None,
+            speaker_end_char=speaker[1] if speaker else None,
+            speaker_name=None, speaker_role=None, speaker_type="unknown",
+            cue=self.text[cue_start:cue_end] if cue is not None else None,
+            cue_start_char=cue_start, cue_end_char=cue_end,
+            cue_lemma=("according to" if cue.lower_ == "according" else cue.lemma_.lower())
+            if cue is not None else None,
+            attribution=how)
+
+
+ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+of\s+"
+                        r"(?P<document>(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)")
+HEADLINE = re.compile(r"(?P<speaker>[A-Z][^:\n]{0,40}?)\s*:\s+(?P<claim>[^\n]+)")
+
+
+def _strip_article(name: str) -> str:
+    """"Article 5 of the North Atlantic Treaty" -> "North Atlantic Treaty"."""
+    match = ARTICLE_OF.match(name.strip())
+    name = match.group("document").strip() if match else name.strip()
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _name_words(text: str) -> list[str]:
+    words = [w for w in re.split(r"\s+", text.strip()) if w]
+    words = [re.sub(r"[’']s?$", "", w) for w in words]
+    honorifics = {w for w, k in speaker_words().items() if k == "honorific"}
+    return [w for w in words if w and w.lower() not in honorifics]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

@@ -98,10 +98,11 @@ def extract_entities(context: Context) -> list[dict]:
     for ent in doc.ents:
         if ent.label_ not in NAMED_LABELS or _inside_title(doc, ent):
             continue
-        mention = _mention(doc, ent)
+        mention = _mention(doc, ent.start, ent.end, _label(ent))
         if mention is not None:
             mentions.append(mention)
-    mentions = _drop_headline_slips(context, mentions)
+    mentions = _drop_portfolios(mentions)
+    mentions = _repair_headline(context, mentions)
     _vote_labels(mentions, key="name")
     _join_surnames(mentions)
     _vote_labels(mentions, key="canonical")
@@ -116,25 +117,50 @@ def extract_entities(context: Context) -> list[dict]:
     return records
 
 
-def _mention(doc: Doc, ent: Span) -> dict | None:
-    """One entity as a mention: trimmed span, name, label, role and country."""
-    start, end = ent.start, ent.end
-    role = None
-    if ent.label_ == "PERSON":
+def _label(ent: Span) -> str:
+    """spaCy's label, except that a nationality word is always NORP ("Lithuanian" as PERSON)."""
+    if ent.label_ not in ("NORP", "GPE", "LANGUAGE") and _clean(ent.text) in demonyms():
+        return "NORP"
+    return ent.label_
+
+
+def _mention(doc: Doc, start: int, end: int, label: str) -> dict | None:
+    """Tokens `start:end` as a mention: trimmed span, name, label, role and country."""
+    role, portfolio = None, None
+    if label == "PERSON":
         start = _skip_name_prefix(doc, start, end)
-        role = _role_before(doc, start) or _role_in_apposition(doc, ent)
-    else:
-        if doc[start].lower_ == "the" and end - start > 1 and ent.text not in aliases():
-            start += 1
+        role, portfolio = _role_before(doc, start)
+        role = role or _role_in_apposition(doc, doc[start:end])
+    elif doc[start].lower_ == "the" and end - start > 1 and doc[start:end].text not in aliases():
+        start += 1
     while end - start > 1 and doc[end - 1].text in POSSESSIVES:
         end -= 1
     if start >= end:
         return None
     span = doc[start:end]
     name = _clean(span.text)
-    canonical, country = _canonical(name, ent.label_)
-    return {"start": span.start_char, "end": span.end_char, "label": ent.label_, "name": name,
-            "canonical": canonical, "role": role, "country": country, "words": len(name.split())}
+    canonical, country = _canonical(name, label)
+    return {"start": span.start_char, "end": span.end_char, "tokens": (start, end),
+            "label": label, "name": name, "canonical": canonical, "role": role,
+            "country": country, "portfolio": portfolio}
+
+
+def _drop_portfolios(mentions: list[dict]) -> list[dict]:
+    """An organisation tagged inside a role ("Trade and Industry" in "Trade and Industry
+    Secretary Patricia Hewitt") is a portfolio, not a mention, unless it is an acronym, a
+    known name, or named elsewhere in the article ("NATO Secretary General ...")."""
+    portfolios = [m["portfolio"] for m in mentions if m["portfolio"]]
+    if not portfolios:
+        return mentions
+
+    def in_portfolio(mention):
+        return any(start <= mention["start"] and mention["end"] <= end for start, end in portfolios)
+
+    suspects = [m for m in mentions if m["label"] not in ("GPE", "NORP", "PERSON") and in_portfolio(m)]
+    named_elsewhere = {m["canonical"] for m in mentions if not any(m is s for s in suspects)}
+    dropped = {id(m) for m in suspects if not (
+        m["name"].isupper() or m["name"] in aliases() or m["canonical"] in named_elsewhere)}
+    return [m for m in mentions if id(m) not in dropped]
 
 
 def _skip_name_prefix(doc: Doc, start: int, end: int) -> int:
@@ -152,8 +178,9 @@ def _skip_name_prefix(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def _role_before(doc: Doc, name_start: int) -> str | None:
-    """The title written just before a name, with what qualifies it ("US", "former")."""
+def _role_before(doc: Doc, name_start: int) -> tuple[str | None, tuple[int, int] | None]:
+    """The title written just before a name, with what qualifies it ("US", "former"), and
+    the character span of those qualifying words."""
     anchor = name_start
     if anchor > 0 and doc[anchor - 1].lower_ in honorifics():
         anchor -= 1
@@ -164,9 +191,11 @@ def _role_before(doc: Doc, name_start: int) -> str | None:
             title_start = anchor - length
             break
     if title_start is None:
-        return None
+        return None, None
     role_start = _extend_with_modifiers(doc, title_start, sentence_start)
-    return _clean(doc[role_start:anchor].text)
+    qualifiers = doc[role_start:title_start]
+    portfolio = (qualifiers.start_char, qualifiers.end_char) if len(qualifiers) else None
+    return _clean(doc[role_start:anchor].text), portfolio
 
 
 def _extend_with_modifiers(doc: Doc, title_start: int, sentence_start: int) -> int:
@@ -255,18 +284,34 @@ def _canonical(name: str, label: str) -> tuple[str, str | None]:
     return canonical, canonical if label == "GPE" and canonical in countries() else None
 
 
-def _drop_headline_slips(context: Context, mentions: list[dict]) -> list[dict]:
-    """In a Title Case headline every word looks like a name: keep only what the body names too."""
+def _repair_headline(context: Context, mentions: list[dict]) -> list[dict]:
+    """In a Title Case headline every word looks like a name: keep what the body names too,
+    cut a phrase back to a name the body knows ("Pentagon Weighs New Rapid Response" ->
+    "Pentagon"), and drop the rest ("More Permanent Troop Deployments")."""
     if len(context.paragraphs) < 2 or not _is_title_case_headline(context):
         return mentions
     headline_end = context.paragraphs[0][1]
     body = [m for m in mentions if m["start"] >= headline_end]
     body_text = context.text[headline_end:]
-    known = {m["canonical"] for m in body} | {m["name"] for m in body}
-    surnames = {m["name"].split()[-1] for m in body if m["label"] == "PERSON"}
-    return [m for m in mentions
-            if m["start"] >= headline_end or m["canonical"] in known or m["name"] in surnames
-            or re.search(rf"\b{re.escape(m['name'])}\b", body_text)]
+    label_of = {}
+    for mention in body:
+        label_of.setdefault(mention["name"], mention["label"])
+        label_of.setdefault(mention["canonical"], mention["label"])
+        if mention["label"] == "PERSON":
+            label_of.setdefault(mention["name"].split()[-1], "PERSON")
+    kept = []
+    for mention in mentions:
+        if mention["start"] >= headline_end or mention["name"] in label_of \
+                or re.search(rf"\b{re.escape(mention['name'])}\b", body_text):
+            kept.append(mention)
+            continue
+        start, end = mention["tokens"]
+        for cut in range(end - 1, start, -1):
+            name = _clean(context.doc[start:cut].text)
+            if name in label_of:
+                kept.append(_mention(context.doc, start, cut, label_of[name]))
+                break
+    return kept
 
 
 def _is_title_case_headline(context: Context) -> bool:
@@ -303,9 +348,12 @@ def _join_surnames(mentions: list[dict]) -> None:
         names = {m["canonical"] for m in candidates}
         if len(names) == 1:
             mention["canonical"] = names.pop()
-        elif names:
-            earlier = [m for m in candidates if m["start"] < mention["start"]] or candidates
-            mention["canonical"] = earlier[-1]["canonical"]
+        elif not names:
+            continue
+        else:  # several people share the surname: the one named last before it, if any
+            earlier = [m for m in candidates if m["start"] < mention["start"]]
+            if earlier:
+                mention["canonical"] = earlier[-1]["canonical"]
 
 
 def _share_roles(mentions: list[dict]) -> None:

@@ -23,12 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     analyze = commands.add_parser("analyze", help="write every table as Parquet")
     analyze.add_argument("inputs", nargs="+", metavar="INPUT",
                          help="a file, a folder (read recursively) or a glob")
-    analyze.add_argument("--out", required=True, type=Path, help="folder for the Parquet files")
+    analyze.add_argument("--out", required=True,
+                         help="folder for the Parquet files (a local path or an fsspec URL)")
     analyze.add_argument("--workers", type=int, default=1, help="local parsing processes")
     analyze.add_argument("--dask", metavar="ADDRESS",
                          help="run on a Dask cluster ('local' starts one on this machine)")
     analyze.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     analyze.add_argument("--model", help="an installed spaCy pipeline (default: HELPERS_MODEL or the pinned one)")
+    analyze.add_argument("--chunk-chars", type=int, default=None,
+                         help="characters of text per unit of work (default: 1,000,000)")
 
     report = commands.add_parser("report", help="run every notebook and render HTML")
     report.add_argument("--corpus", default="seeds", help="articles to analyse (default: seeds)")
@@ -48,15 +51,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args) -> int:
-    from helpers.runner import analyze
+    from helpers.runner import CHUNK_CHARS, write_analysis
 
     if args.workers < 1:
         raise InputError("--workers must be at least 1")
     _check_writable(args.out)
     warnings.simplefilter("ignore", category=FutureWarning)
-    analysis = analyze(args.inputs, model=args.model, workers=args.workers, dask=args.dask,
-                       cache=not args.no_cache, out=args.out)
-    sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in analysis.tables().items())
+    counts = write_analysis(args.inputs, args.out, model=args.model, workers=args.workers,
+                            dask=args.dask, cache=not args.no_cache,
+                            chunk_chars=args.chunk_chars or CHUNK_CHARS)
+    sizes = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     print(f"wrote {sizes} to {args.out}", file=sys.stderr)
     return 0
 
@@ -70,7 +74,10 @@ def _report(args) -> int:
     return 0 if build_report(args.corpus, args.out) else 1
 
 
-def _check_writable(folder: Path) -> None:
+def _check_writable(folder: str | Path) -> None:
+    if "://" in str(folder):  # remote storage: its own client reports problems
+        return
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"

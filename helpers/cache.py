@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 import uuid
 import warnings
 from functools import cache
 from pathlib import Path
 
+import fsspec
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import platformdirs
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -92,43 +94,74 @@ class DocCache:
 
 
 class TableStore:
-    """A folder of finished chunks: `root/<key>/<table>.parquet`, complete once `DONE` exists."""
+    """Finished chunks' tables: `root/<key>/<table>.parquet`, complete once `root/<key>/DONE` exists.
+
+    `root` is a local folder or any fsspec URL (a shared store for a Dask cluster). Each file
+    is written under a temporary name and renamed; the `DONE` marker is written last, so a
+    chunk interrupted half-way is simply not there.
+    """
 
     MARKER = "DONE"
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, root: str | Path):
+        self.filesystem, self.root = fsspec.core.url_to_fs(str(root))
+
+    def _path(self, key: str, name: str = "") -> str:
+        return "/".join(part for part in (self.root, key, name) if part)
 
     def has(self, key: str) -> bool:
-        return (self.root / key / self.MARKER).exists()
+        return self.filesystem.exists(self._path(key, self.MARKER))
+
+    def names(self, key: str) -> list[str]:
+        with self.filesystem.open(self._path(key, self.MARKER), "r") as marker:
+            return marker.read().split()
+
+    def read(self, key: str, name: str) -> pd.DataFrame:
+        with self.filesystem.open(self._path(key, f"{name}.parquet"), "rb") as file:
+            return tables.frame(name, pd.read_parquet(file))
+
+    def schema(self, key: str, name: str) -> pa.Schema:
+        with self.filesystem.open(self._path(key, f"{name}.parquet"), "rb") as file:
+            return pq.read_schema(file)
+
+    def intact(self, key: str) -> bool:
+        """The chunk is complete and every file has its Parquet footer; damage is removed."""
+        if not self.has(key):
+            return False
+        try:
+            for name in self.names(key):
+                self.schema(key, name)
+            return True
+        except Exception as error:  # truncated or overwritten: compute again
+            self._discard(key, error)
+            return False
 
     def get(self, key: str) -> dict[str, pd.DataFrame] | None:
-        folder = self.root / key
         if not self.has(key):
             return None
         try:
-            names = (folder / self.MARKER).read_text().split()
-            return {name: tables.frame(name, pd.read_parquet(folder / f"{name}.parquet"))
-                    for name in names}
-        except Exception as error:  # damaged: compute again
-            warnings.warn(f"ignoring damaged cached tables {key} ({error}); they will be rebuilt",
-                          stacklevel=2)
-            shutil.rmtree(folder, ignore_errors=True)
+            return {name: self.read(key, name) for name in self.names(key)}
+        except Exception as error:
+            self._discard(key, error)
             return None
 
+    def _discard(self, key: str, error: Exception) -> None:
+        warnings.warn(f"ignoring damaged cached tables {key} ({error}); they will be rebuilt",
+                      stacklevel=3)
+        self.filesystem.rm(self._path(key), recursive=True)
+
     def put(self, key: str, frames: dict[str, pd.DataFrame]) -> None:
-        """Write a chunk's tables into a temporary folder, then rename it into place."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = self.root / f".{key}.{uuid.uuid4().hex}.tmp"
-        staging.mkdir()
-        try:
-            for name, frame in frames.items():
-                frame.to_parquet(staging / f"{name}.parquet", index=False)
-            (staging / self.MARKER).write_text("\n".join(frames))
-            try:
-                os.replace(staging, self.root / key)
-            except OSError:  # another run finished the same chunk first: keep theirs
-                shutil.rmtree(staging, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        self.filesystem.makedirs(self._path(key), exist_ok=True)
+        for name, frame in frames.items():
+            self._write(self._path(key, f"{name}.parquet"), frame.to_parquet(index=False))
+        self._write(self._path(key, self.MARKER), "\n".join(frames).encode())
+
+    def _write(self, path: str, data: bytes) -> None:
+        temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+        with self.filesystem.open(temporary, "wb") as file:
+            file.write(data)
+        self.filesystem.mv(temporary, path)
+
+    def remove(self) -> None:
+        if self.filesystem.exists(self.root):
+            self.filesystem.rm(self.root, recursive=True)

@@ -1,22 +1,30 @@
 """Runs an analysis: articles in chunks, each chunk parsed and extracted (from the cache when
 it can), in this process, in local worker processes, or as tasks on a Dask cluster.
 
-A chunk is the unit of work everywhere: it is what a worker process or a Dask task receives,
-what the cache stores, and what a progress bar counts.
+A chunk is the unit of work everywhere: what a worker receives, what the cache stores, what
+a progress bar counts and what a resumed run skips. Whoever runs a chunk writes its tables
+to a `TableStore` (the output folder's `.parts/`, or the cache) and hands back only its key,
+so the main process never holds more than a few chunks of text at once. The final tables are
+assembled from the stored chunks, streamed into one Parquet file per table.
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from collections import defaultdict
+import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import fsspec
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from helpers import tables
-from helpers.analysis import FINALIZERS, Analysis, extract_article
+from helpers.analysis import FINALIZERS, TABLE_NAMES, Analysis, extract_article
 from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import DocCache, TableStore, cache_dir, chunk_key, extractors_version
 from helpers.pipeline import load_model, model_id, model_name, parse
@@ -24,6 +32,18 @@ from helpers.pipeline import load_model, model_id, model_name, parse
 CHUNK_CHARS = 1_000_000
 CHUNK_ARTICLES = 500
 PROGRESS_MIN_ARTICLES = 50
+PARTS_FOLDER = ".parts"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every chunk of one run shares; small, so it travels to workers cheaply."""
+
+    model: str  # the name to load
+    model_id: str  # name and version, part of every chunk's key
+    version: str  # the extractors' version
+    parts: str  # where finished chunks go: a folder or an fsspec URL
+    cache: bool
 
 
 def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | None = None,
@@ -32,59 +52,99 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
     """Load `inputs`, parse them with one spaCy pipeline and extract every table.
 
     `workers` local processes, or `dask` (a scheduler address, or "local"), share the
-    chunks. With `out`, the tables are also written there as Parquet.
+    chunks. With `out` (a folder or fsspec URL), the tables are written there as Parquet,
+    streamed chunk by chunk, and a run that was interrupted resumes where it stopped.
     """
-    name = model_name(model)
-    load_model(name)  # fail early, in this process, if the model is missing
-    problems = Problems()
-    articles: list[dict] = []
-    chunks = _chunks(_collect(iter_articles(inputs, problems), articles), chunk_chars)
-    cache_root = cache_dir() if cache else None
-    results = _run(chunks, name, cache_root, workers, dask, progress)
-    frames = _combine(results)
-    if not articles:
-        raise InputError(f"no articles found in {_describe(inputs)}")
-    frames["articles"] = tables.frame("articles", articles)
-    frames["problems"] = tables.frame("problems", problems.rows + _rows(frames.get("problems")))
-    for table, finalize in FINALIZERS.items():
-        frames[table] = tables.frame(table, finalize(frames[table]))
-    analysis = Analysis.from_tables(frames, model=model_id(load_model(name)))
     if out is not None:
-        analysis.save(out)
-    return analysis
+        write_analysis(inputs, out, model=model, workers=workers, dask=dask, cache=cache,
+                       progress=progress, chunk_chars=chunk_chars)
+        return Analysis.load(out)
+    with tempfile.TemporaryDirectory(prefix="helpers-") as scratch:
+        parts = str(cache_dir() / "tables") if cache else scratch
+        job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars)
+        store = TableStore(parts)
+        frames = {name: _concat(store, keys, name) for name in TABLE_NAMES}
+    frames["problems"] = _all_problems(problems, frames["problems"])
+    for name, finalize in FINALIZERS.items():
+        frames[name] = tables.frame(name, finalize(frames[name]))
+    return Analysis.from_tables(frames, model=job.model_id)
 
 
-def run_chunk(articles: list[dict], model: str, cache_root: Path | None) -> dict[str, pd.DataFrame]:
-    """Parse and extract one chunk of articles; the unit of work for processes and Dask."""
-    nlp = load_model(model)
-    key = chunk_key(model_id(nlp), articles)
-    store = TableStore(cache_root / "tables") if cache_root else None
-    table_key = f"{key}-{extractors_version()}"
-    if store and (found := store.get(table_key)) is not None:
-        return found
-    docs_cache = DocCache(cache_root) if cache_root else None
-    docs = docs_cache.get(key, nlp, len(articles)) if docs_cache else None
+def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers: int = 1,
+                   dask: str | None = None, cache: bool = True, progress: bool | None = None,
+                   chunk_chars: int = CHUNK_CHARS) -> dict[str, int]:
+    """Run the analysis and write one Parquet file per table into `out`; rows per table."""
+    filesystem, root = fsspec.core.url_to_fs(str(out))
+    parts = f"{str(out).rstrip('/')}/{PARTS_FOLDER}"
+    job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars)
+    store = TableStore(parts)
+    counts = {}
+    for name in TABLE_NAMES:
+        if name == "problems":
+            frame = _all_problems(problems, _concat(store, keys, name))
+        elif name in FINALIZERS:
+            frame = tables.frame(name, FINALIZERS[name](_concat(store, keys, name)))
+        else:
+            counts[name] = _stream_table(store, keys, name, filesystem, f"{root}/{name}.parquet")
+            continue
+        counts[name] = len(frame)
+        _write_parquet(filesystem, f"{root}/{name}.parquet", pa.Table.from_pandas(frame, preserve_index=False))
+    summary = json.dumps({"model": job.model_id, "tables": counts}, indent=2)
+    with filesystem.open(f"{root}/analysis.json", "w") as file:
+        file.write(summary)
+    store.remove()
+    return counts
+
+
+def run_chunk(articles: list[dict], job: Job) -> str:
+    """Parse and extract one chunk of articles and store its tables; returns the chunk's key.
+
+    Safe to run twice (a retried Dask task, a resumed run): a stored chunk is not redone.
+    """
+    key = f"{chunk_key(job.model_id, articles)}-{job.version}"
+    parts = TableStore(job.parts)
+    if parts.intact(key):
+        return key
+    cached = TableStore(cache_dir() / "tables") if job.cache else None
+    if cached and cached.root != parts.root and (frames := cached.get(key)) is not None:
+        parts.put(key, frames)
+        return key
+    frames = extract_chunk(articles, job)
+    parts.put(key, frames)
+    if cached and cached.root != parts.root:
+        cached.put(key, frames)
+    return key
+
+
+def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
+    """Every table for a chunk of articles, parsing only what the doc cache lacks."""
+    nlp = load_model(job.model)
+    docs_key = chunk_key(job.model_id, articles)
+    doc_cache = DocCache(cache_dir()) if job.cache else None
+    docs = doc_cache.get(docs_key, nlp, len(articles)) if doc_cache else None
     if docs is None:
-        docs = list(parse((a["text"] for a in articles), nlp))
-        if docs_cache:
-            docs_cache.put(key, docs)
-    records: dict[str, list[dict]] = defaultdict(list)
+        docs = list(parse((article["text"] for article in articles), nlp))
+        if doc_cache:
+            doc_cache.put(docs_key, docs)
+    records: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
+    records["articles"] = articles
     for article, doc in zip(articles, docs):
         found, failures = extract_article(article, doc)
-        for table, rows in found.items():
-            records[table].extend(rows)
+        for name, rows in found.items():
+            records[name].extend(rows)
         records["problems"].extend(failures)
-    frames = {table: tables.frame(table, rows) for table, rows in records.items()}
-    frames.setdefault("problems", tables.empty("problems"))
-    if store:
-        store.put(table_key, frames)
-    return frames
+    return {name: tables.frame(name, rows) for name, rows in records.items()}
 
 
-def _collect(records: Iterable[dict], into: list[dict]) -> Iterator[dict]:
-    for record in records:
-        into.append(record)
-        yield record
+def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars):
+    name = model_name(model)
+    job = Job(name, model_id(load_model(name)), extractors_version(), str(parts), cache)
+    problems = Problems()
+    chunks = _chunks(iter_articles(inputs, problems), chunk_chars)
+    keys = list(_run(chunks, job, workers, dask, progress))
+    if not keys:
+        raise InputError(f"no articles found in {_describe(inputs)}")
+    return job, keys, problems
 
 
 def _chunks(records: Iterable[dict], chunk_chars: int) -> Iterator[list[dict]]:
@@ -100,29 +160,28 @@ def _chunks(records: Iterable[dict], chunk_chars: int) -> Iterator[list[dict]]:
         yield chunk
 
 
-def _run(chunks: Iterator[list[dict]], model: str, cache_root, workers: int, dask: str | None,
-         progress: bool | None) -> list[dict[str, pd.DataFrame]]:
+def _run(chunks: Iterator[list[dict]], job: Job, workers: int, dask: str | None,
+         progress: bool | None) -> Iterator[str]:
     bar = _ProgressBar(progress)
     try:
         if dask:
-            return list(_run_on_dask(chunks, model, cache_root, dask, bar))
-        if workers > 1:
-            return list(_run_in_processes(chunks, model, cache_root, workers, bar))
-        results = []
-        for chunk in chunks:
-            results.append(run_chunk(chunk, model, cache_root))
-            bar.update(len(chunk))
-        return results
+            yield from _run_on_dask(chunks, job, dask, bar)
+        elif workers > 1:
+            yield from _run_in_processes(chunks, job, workers, bar)
+        else:
+            for chunk in chunks:
+                yield run_chunk(chunk, job)
+                bar.update(len(chunk))
     finally:
         bar.close()
 
 
-def _run_in_processes(chunks, model, cache_root, workers, bar):
+def _run_in_processes(chunks, job: Job, workers: int, bar) -> Iterator[str]:
     with ProcessPoolExecutor(max_workers=workers, initializer=load_model,
-                             initargs=(model,)) as pool:
+                             initargs=(job.model,)) as pool:
         pending = []
         for chunk in chunks:
-            pending.append((len(chunk), pool.submit(run_chunk, chunk, model, cache_root)))
+            pending.append((len(chunk), pool.submit(run_chunk, chunk, job)))
             while len(pending) > 2 * workers:  # bound the texts held in flight
                 size, future = pending.pop(0)
                 yield future.result()
@@ -132,32 +191,79 @@ def _run_in_processes(chunks, model, cache_root, workers, bar):
             bar.update(size)
 
 
-def _run_on_dask(chunks, model, cache_root, address, bar):
+def _run_on_dask(chunks, job: Job, address: str, bar) -> Iterator[str]:
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None) if address == "local" else None
-    with Client(cluster if cluster else address) as client:
-        futures = [(len(chunk), client.submit(run_chunk, chunk, model, cache_root, pure=False))
-                   for chunk in chunks]
-        for size, future in futures:
-            yield future.result()
-            bar.update(size)
-    if cluster:
-        cluster.close()
+    cluster = (LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                            dashboard_address=None) if address == "local" else None)
+    try:
+        with Client(cluster or address) as client:
+            pending = []
+            for chunk in chunks:
+                # pure=False: a retried task (its worker died) runs again, and run_chunk is idempotent
+                pending.append((len(chunk), client.submit(run_chunk, chunk, job, pure=False)))
+                while len(pending) > 4 * max(len(client.scheduler_info()["workers"]), 1):
+                    size, future = pending.pop(0)
+                    yield future.result()
+                    bar.update(size)
+            for size, future in pending:
+                yield future.result()
+                bar.update(size)
+    finally:
+        if cluster:
+            cluster.close()
 
 
-def _combine(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    combined = {}
-    names = {name for result in results for name in result}
-    for name in names:
-        parts = [result[name] for result in results if name in result and len(result[name])]
-        combined[name] = tables.frame(name, pd.concat(parts, ignore_index=True)) if parts else tables.empty(name)
-    return combined
+def _concat(store: TableStore, keys: list[str], name: str) -> pd.DataFrame:
+    found = [part for key in keys if name in store.names(key) and len(part := store.read(key, name))]
+    return tables.frame(name, pd.concat(found, ignore_index=True)) if found else tables.empty(name)
 
 
-def _rows(frame: pd.DataFrame | None) -> list[dict]:
-    return [] if frame is None else frame.astype(object).to_dict("records")
+def _stream_table(store: TableStore, keys: list[str], name: str, filesystem, path: str) -> int:
+    """Concatenate a table's chunks into one Parquet file, one chunk in memory at a time."""
+    present = [key for key in keys if name in store.names(key)]
+    schemas = [store.schema(key, name) for key in present]
+    schema = (pa.unify_schemas(schemas, promote_options="permissive") if schemas
+              else pa.Schema.from_pandas(tables.empty(name), preserve_index=False))
+    rows = 0
+    temporary = f"{path}.tmp"
+    try:
+        with filesystem.open(temporary, "wb") as file, pq.ParquetWriter(file, schema) as writer:
+            for key in present:
+                part = store.read(key, name)
+                if len(part):
+                    rows += len(part)
+                    writer.write_table(_conform(part, schema))
+            if not rows:
+                writer.write_table(schema.empty_table())
+    except BaseException:
+        filesystem.rm(temporary)
+        raise
+    filesystem.mv(temporary, path)
+    return rows
+
+
+def _conform(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(len(table), f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _write_parquet(filesystem, path: str, table: pa.Table) -> None:
+    temporary = f"{path}.tmp"
+    try:
+        with filesystem.open(temporary, "wb") as file:
+            pq.write_table(table, file)
+    except BaseException:
+        filesystem.rm(temporary)
+        raise
+    filesystem.mv(temporary, path)
+
+
+def _all_problems(loader: Problems, extraction: pd.DataFrame) -> pd.DataFrame:
+    rows = loader.rows + extraction.astype(object).to_dict("records")
+    return tables.frame("problems", rows)
 
 
 def _describe(inputs) -> str:
@@ -176,7 +282,8 @@ class _ProgressBar:
 
     def update(self, n: int) -> None:
         self.count += n
-        if self.bar is None and (self.enabled or (self.enabled is None and self.count >= PROGRESS_MIN_ARTICLES)):
+        wanted = self.enabled or (self.enabled is None and self.count >= PROGRESS_MIN_ARTICLES)
+        if self.bar is None and wanted:
             from tqdm.auto import tqdm
 
             self.bar = tqdm(desc="articles analysed", unit="article", initial=self.count - n,
@@ -187,3 +294,4 @@ class _ProgressBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            print(f"{self.count:,} articles analysed", file=sys.stderr)

@@ -1,10 +1,401 @@
-"""Treaty and provision references (being built: see its issue)."""
+"""Treaty and provision references: the `treaty_refs` table.
+
+Three passes over the article text, all with regular expressions compiled once from
+`data/treaties.csv`:
+
+1. names, aliases and acronyms of the instruments ("the Washington Treaty", "NPT"), and
+   "the treaty" / "the accord" when an instrument was named just before;
+2. provisions ("Article 5", "Art. 5", "Article V", "Article Five", "Articles 4 and 5",
+   "Article 42(7)", "paragraph 2 of Article 51", "Chapter VII"), each linked to its
+   instrument by the phrase around it ("... of the North Atlantic Treaty", "NATO's ..."),
+   or else by context (the instrument or founding organisation named shortly before);
+3. provisions with a domestic cue ("of the Constitution", "Chapter 11 bankruptcy") or with
+   nothing to link them to are dropped: a wrong treaty is worse than a missing one.
+
+A provision linked by its phrase is one row spanning the whole phrase ("Article 5 of the North
+Atlantic Treaty"); "Articles 4 and 5" gives one row per article over the same span.
+"""
 
 from __future__ import annotations
 
+import csv
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
 from helpers.structure import Context
+
+TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
+
+# How far back (characters) a bare "Article 5" or "the treaty" may look for what it refers
+# to. Anaphora need a closer antecedent than provisions: "the agreement" drifts to other
+# deals quickly, while "Article 5" keeps meaning NATO's for a whole briefing answer.
+PROVISION_CONTEXT_CHARS = 1500
+ANAPHOR_CONTEXT_CHARS = 700
+
+NUMBER_WORDS = {word: number for number, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split()) if number}
+NUMBER_WORDS |= {"fifty": 50, "fifty-one": 51, "forty-two": 42, "thirty": 30}
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+ROMAN_NUMERALS = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+                  "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX"]
+
+# The UN Charter chapters news cites without naming the Charter (peaceful settlement,
+# enforcement, regional arrangements); "Chapter 11" alone is nearly always bankruptcy.
+CITED_CHAPTERS = ("Chapter VI", "Chapter VII", "Chapter VIII")
+# Names that contain a treaty's name but are something else.
+NOT_TREATIES = ("North Atlantic Treaty Organization", "North Atlantic Treaty Organisation",
+                "Washington Convention Center", "Geneva Convention Center",
+                "Paris Agreement on Vietnam")
+
+_APOSTROPHE = "['\u2019]"
+_DASH = "(?:[-\u2010\u2011\u2013]|\\s)"
+_NUMBER = (r"(?:\d{1,3}(?:\s?\(\d{1,2}\))?(?:\s?\([a-z]\))?(?![\d.,]\d)"
+           r"|(?-i:[IVXLC]{1,6})\b"
+           r"|(?i:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)")
+_LIST_JOIN = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
+PROVISION = re.compile(
+    r"(?<![\w.])(?:"
+    r"(?P<paragraph>(?:[Pp]aragraph|[Pp]ara\.)\s+(?P<paragraph_number>\d{1,2})\s+of\s+"
+    r"(?:[Aa]rticle|Art\.)\s+(?P<paragraph_article>\d{1,3}))"
+    r"|(?P<articles>(?:[Aa]rticles?|ARTICLES?|Arts?\.)\s+"
+    r"(?P<article_numbers>" + _NUMBER + "(?:" + _LIST_JOIN + _NUMBER + ")*))"
+    r"|(?P<chapter>[Cc]hapter\s+(?P<chapter_number>(?-i:[IVX]{1,5})\b|\d{1,2}\b))"
+    r")")
+# Which words may follow "Article N" to tie it to a named instrument.
+LINK_RIGHT = re.compile(r"\s*,?\s*(?:of|in|under|from)\s+(?:the\s+|its\s+)?", re.I)
+POSSESSIVE_END = re.compile(rf"(?:{_APOSTROPHE}s?)?\s+(?:own\s+|founding\s+)?$")
+# A provision of a country's own law, a bankruptcy chapter, a court under the US constitution.
+DOMESTIC_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:of|in|under)\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:[\w.\u2019'-]+\s+){0,3}"
+    r"(?:[Cc]onstitution|Act|Code|[Ll]aw|Bill|[Cc]harter of [A-Z]\w+ [Rr]ights)\b"
+    r"|,?\s*[Ss]ection\b|\s*(?:courts?|judges?|powers?)\b)")
+CHAPTER_DOMESTIC_AFTER = re.compile(r"\s*(?:bankruptcy|protection|filing|of\s+(?:the\s+)?(?:U\.?S\.?\s+)?[Bb]ankruptcy)")
+DOMESTIC_BEFORE = re.compile(r"(?:[Cc]onstitution(?:al)?|[Bb]ankruptcy|Section\s+\d+,?)\s*$")
+BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
+ANAPHOR = re.compile(
+    r"(?<!\w)[Tt]he\s+(?:(?:nuclear|climate|peace|trade|arms(?: control)?|original|same|"
+    r"whole|entire|landmark|historic|new)\s+)?"
+    r"(?P<noun>[Tt]reaty|[Aa]ccords?|[Aa]greement|[Pp]act|[Dd]eal|[Cc]onvention|[Cc]harter|"
+    r"[Pp]rotocol)(?![\w-])(?!\s+(?:of|on|between|with|to|that)\b)")
+
+
+@dataclass(frozen=True)
+class Treaty:
+    treaty_id: str
+    name: str
+    aliases: tuple[str, ...]
+    year: int | None
+    organisations: tuple[str, ...]
+    founds: bool
+    articles: int | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name, anaphor or organisation found in the text, before it becomes a record."""
+
+    start: int
+    end: int
+    treaty: Treaty
+    via_organisation: bool = False
+
+
+@cache
+def load_treaties() -> tuple[Treaty, ...]:
+    """The project's treaty list, in file order."""
+    with TREATY_LIST.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return tuple(Treaty(row["treaty_id"], row["name"], _split(row["aliases"]),
+                            int(row["year"]) if row["year"] else None,
+                            _split(row["organisation"]), row["founds"] == "yes",
+                            int(row["articles"]) if row["articles"] else None, row["kind"])
+                     for row in rows)
+
+
+def treaty_table():
+    """The treaty list as a DataFrame (aliases and organisations joined with `|`)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"treaty_id": t.treaty_id, "treaty": t.name, "aliases": "|".join(t.aliases),
+                          "year": t.year, "organisation": "|".join(t.organisations),
+                          "founds": t.founds, "articles": t.articles, "kind": t.kind}
+                         for t in load_treaties()]).astype({"year": "Int64", "articles": "Int64"})
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    names: re.Pattern          # every name, alias and acronym, plus NOT_TREATIES
+    by_form: dict              # normalised form -> Treaty (None for NOT_TREATIES)
+    acronyms: dict             # normalised form -> acronyms each spelling must keep
+    organisations: re.Pattern  # founding organisations ("NATO", "the UN")
+    by_organisation: dict      # normalised organisation -> founding Treaty
+    named_before: re.Pattern   # a name or organisation ending right before a provision
+
+
+@cache
+def _matchers() -> _Matchers:
+    treaties = load_treaties()
+    by_form: dict[str, Treaty | None] = {}
+    for treaty in treaties:
+        for form in (treaty.name, *treaty.aliases):
+            by_form.setdefault(_normalise(form), treaty)
+    for form in NOT_TREATIES:
+        by_form[_normalise(form)] = None
+    name_forms = {form for t in treaties for form in (t.name, *t.aliases)} | set(NOT_TREATIES)
+    names = _trie_pattern(name_forms, case_sensitive=False)
+    org_forms = {org for t in treaties if t.founds for org in t.organisations}
+    organisations = _trie_pattern(org_forms, case_sensitive=True)
+    return _Matchers(
+        names=re.compile(rf"(?<![\w-])(?i:{names})(?![\w-])(?!\s+(?:Act|Implementation)\b)"),
+        by_form=by_form,
+        acronyms=_acronyms_by_form(name_forms),
+        organisations=re.compile(rf"(?<![\w-]){organisations}(?![\w-])"),
+        by_organisation={_normalise(org): t for t in treaties if t.founds for org in t.organisations},
+        named_before=re.compile(rf"(?<![\w-])(?:(?i:{names})|{organisations})" + POSSESSIVE_END.pattern))
+
+
+def _trie_pattern(forms, case_sensitive: bool) -> str:
+    """One regex for many names, shared prefixes factored out so that it runs in one pass
+    (a flat alternation of a few hundred names was 10 times slower than the parse budget).
+    Spaces, hyphens and apostrophes are flexible: "Non-Proliferation", "Nonproliferation"."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for unit in _units(form, case_sensitive):
+            node = node.setdefault(unit, {})
+        node[""] = {}  # a form ends here
+
+    def emit(node: dict) -> str:
+        branches = [unit + emit(child) for unit, child in node.items() if unit]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+def _units(form: str, case_sensitive: bool) -> list[str]:
+    units = []
+    for piece in re.findall(r"\s+|[-\u2010\u2011\u2013]|['\u2019]|.", form):
+        if piece.isspace():
+            units.append(r"\s+")
+        elif piece in "-\u2010\u2011\u2013":
+            units.append(_DASH + "?")
+        elif piece in "'\u2019":
+            units.append(_APOSTROPHE)
+        else:
+            units.append(re.escape(piece if case_sensitive else piece.lower()))
+    return units
+
+
+def _acronyms_by_form(forms) -> dict[str, list[tuple[str, ...]]]:
+    """Normalised form -> the all-capital words each spelling of it must keep ("NPT", "New START")."""
+    acronyms: dict[str, list[tuple[str, ...]]] = {}
+    for form in forms:
+        words = tuple(w for w in re.split(r"[\s\-\u2013]+", form)
+                      if sum(c.isupper() for c in w) >= 2 and not any(c.islower() for c in w))
+        acronyms.setdefault(_normalise(form), []).append(words)
+    return acronyms
 
 
 def extract_treaty_refs(context: Context) -> list[dict]:
     """Records of the `treaty_refs` table for one article."""
-    return []
+    text = context.text
+    matchers = _matchers()
+    names = _find_names(text, matchers)
+    organisations = [Mention(m.start(), m.end(), matchers.by_organisation[_normalise(m.group())], True)
+                     for m in matchers.organisations.finditer(text)]
+    names += _find_anaphora(text, names)
+    names.sort(key=lambda mention: mention.start)
+    provisions, used = _find_provisions(text, names, organisations, matchers)
+    records = [context.record(m.start, m.end, treaty_id=m.treaty.treaty_id, treaty=m.treaty.name,
+                              provision=None)
+               for m in names if not any(start <= m.start < end for start, end in used)]
+    records += [context.record(start, end, treaty_id=treaty.treaty_id, treaty=treaty.name,
+                               provision=provision)
+                for start, end, treaty, provision in provisions]
+    return sorted(records, key=lambda r: (r["start_char"], r["end_char"], r["provision"] or ""))
+
+
+def _find_names(text: str, matchers: _Matchers) -> list[Mention]:
+    mentions: list[Mention] = []
+    for match in matchers.names.finditer(text):
+        key = _normalise(match.group())
+        treaty = matchers.by_form[key]
+        if treaty is None or (mentions and match.start() < mentions[-1].end):
+            continue
+        # the regex ignores case; acronyms must keep it ("NPT", not "npt")
+        if not any(all(word in match.group() for word in words) for words in matchers.acronyms[key]):
+            continue
+        end = _after_acronym_in_brackets(text, match.end(), treaty)
+        mentions.append(Mention(match.start(), end, treaty))
+    return mentions
+
+
+def _after_acronym_in_brackets(text: str, end: int, treaty: Treaty) -> int:
+    """`end` moved past " (NPT)" when the bracket repeats the same treaty's acronym."""
+    bracket = re.match(r"\s*\(([^()]{2,12})\)", text[end:end + 16])
+    if bracket and bracket.group(1) in treaty.aliases:
+        return end + bracket.end()
+    return end
+
+
+def _find_anaphora(text: str, names: list[Mention]) -> list[Mention]:
+    """ "the treaty", "the accord" ... for the instrument named shortly before."""
+    starts = [mention.start for mention in names]
+    named_spans = [(mention.start, mention.end) for mention in names]
+    found = []
+    for match in ANAPHOR.finditer(text):
+        if any(start <= match.start() < end or start < match.end() <= end for start, end in named_spans):
+            continue
+        antecedent = _last_before(names, starts, match.start(), ANAPHOR_CONTEXT_CHARS)
+        if antecedent and _noun_fits(match.group("noun"), antecedent.treaty):
+            found.append(Mention(match.start() + 4 if text[match.start() + 3] == " " else match.start(),
+                                 match.end(), antecedent.treaty))
+    return found
+
+
+def _noun_fits(noun: str, treaty: Treaty) -> bool:
+    """ "the convention" needs a convention; "the treaty" or "the agreement" fits any instrument."""
+    noun = noun.lower().rstrip("s")
+    if noun in {"treaty", "accord", "agreement", "pact"}:
+        return True
+    return any(noun in form.lower() for form in (treaty.name, *treaty.aliases))
+
+
+def _find_provisions(text, names, organisations, matchers):
+    """(start, end, treaty, provision) per provision, and the spans that absorbed a name."""
+    name_starts = [mention.start for mention in names]
+    cues = sorted(names + organisations, key=lambda mention: mention.start)
+    cue_starts = [mention.start for mention in cues]
+    results, used = [], []
+    for match in PROVISION.finditer(text):
+        provisions = _provisions(match)
+        if not provisions:
+            continue
+        start, end = match.span()
+        treaty, linked_end = _linked_after(text, end, names, name_starts)
+        linked_start = start
+        if treaty is None:
+            domestic_after = CHAPTER_DOMESTIC_AFTER if match.group("chapter") else DOMESTIC_AFTER
+            if domestic_after.match(text, end) or DOMESTIC_BEFORE.search(text, max(0, start - 20), start):
+                continue
+            treaty, linked_start = _linked_before(text, start, matchers, names, name_starts)
+        if treaty is None:
+            treaty = _from_context(text, start, end, provisions, cues, cue_starts)
+            if treaty is None:
+                continue
+        else:
+            start, end = min(start, linked_start), max(end, linked_end or end)
+            used.append((start, end))
+        results += [(start, end, treaty, provision) for provision in provisions]
+    return results, used
+
+
+def _provisions(match: re.Match) -> list[str]:
+    if match.group("paragraph"):
+        return [f"Article {match.group('paragraph_article')}({match.group('paragraph_number')})"]
+    if match.group("chapter"):
+        number = _number(match.group("chapter_number"))
+        return [f"Chapter {ROMAN_NUMERALS[number]}"] if number and number < len(ROMAN_NUMERALS) else []
+    keyword = match.group("articles").split()[0]
+    numbers = re.split(_LIST_JOIN, match.group("article_numbers"))
+    if len(numbers) > 1 and not keyword.lower().startswith(("articles", "arts")):
+        numbers = numbers[:1]  # "Article 5 and the ...": only the first number is an article
+    provisions = []
+    for raw in numbers:
+        parts = re.match(r"(\w+)\s?((?:\(\w{1,2}\)\s?)*)", raw)
+        if keyword.islower() and not parts.group(1).isdigit():
+            continue  # "an article I wrote", "the article one reads"
+        number = _number(parts.group(1))
+        if number:
+            provisions.append(f"Article {number}{parts.group(2).replace(' ', '')}")
+    return provisions
+
+
+def _number(raw: str) -> int | None:
+    raw = raw.strip()
+    if raw.isdigit():
+        return int(raw) or None
+    if raw.lower() in NUMBER_WORDS:
+        return NUMBER_WORDS[raw.lower()]
+    if raw and set(raw) <= set(ROMAN_VALUES):
+        values = [ROMAN_VALUES[c] for c in raw]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return None
+
+
+def _linked_after(text, end, names, name_starts):
+    """The treaty named right after "Article 5 of (the) ...", and where its name ends."""
+    link = LINK_RIGHT.match(text, end)
+    if not link:
+        return None, None
+    index = bisect_right(name_starts, link.end()) - 1
+    if index >= 0 and names[index].start == link.end():
+        return names[index].treaty, names[index].end
+    return None, None
+
+
+def _linked_before(text, start, matchers, names, name_starts):
+    """The treaty named or founding organisation right before: "NATO's Article 5"."""
+    window_start = max(0, start - 80)
+    before = matchers.named_before.search(text, window_start, start)
+    if before is None:
+        index = bisect_right(name_starts, start) - 1  # an anaphor: "the treaty's Article 5"
+        if index >= 0 and re.fullmatch(POSSESSIVE_END.pattern, text[names[index].end:start]):
+            return names[index].treaty, names[index].start
+        return None, start
+    phrase = re.sub(POSSESSIVE_END.pattern, "", before.group())
+    key = _normalise(phrase)
+    treaty = matchers.by_form.get(key) or matchers.by_organisation.get(key)
+    return (treaty, before.start()) if treaty else (None, start)
+
+
+def _from_context(text, start, end, provisions, cues, cue_starts):
+    """The instrument a bare provision refers to: the nearest one or founding organisation
+    named before it (or later in its own paragraph), if it has such a provision."""
+    paragraph_end = text.find("\n\n", end)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    if provisions[0].startswith("Chapter"):
+        # Only the UN Charter's chapters are cited bare in news ("a Chapter 7 resolution");
+        # a chapter in a paragraph about bankruptcy is a US bankruptcy chapter.
+        paragraph_start = text.rfind("\n\n", 0, start) + 1
+        if provisions[0] not in CITED_CHAPTERS or BANKRUPTCY.search(text, paragraph_start, paragraph_end):
+            return None
+        cues = [cue for cue in cues if cue.treaty.treaty_id == "un-charter"]
+        cue_starts = [cue.start for cue in cues]
+    before = _last_before(cues, cue_starts, start, PROVISION_CONTEXT_CHARS)
+    after = next((cue for cue in cues[bisect_right(cue_starts, end):] if cue.start < paragraph_end), None)
+    candidate = before or after
+    if candidate is None:
+        return None
+    treaty = candidate.treaty
+    numbers = [int(re.match(r"Article (\d+)", p).group(1)) for p in provisions if p.startswith("Article")]
+    if numbers and treaty.articles and max(numbers) > treaty.articles:
+        return None
+    return treaty
+
+
+def _last_before(mentions, starts, position, distance):
+    index = bisect_right(starts, position) - 1
+    while index >= 0:
+        mention = mentions[index]
+        if mention.end <= position:
+            return mention if position - mention.end <= distance else None
+        index -= 1
+    return None
+
+
+def _normalise(form: str) -> str:
+    form = re.sub(r"[-\u2010\u2011\u2013\s]+", " ", form.lower()).replace("\u2019", "'")
+    return form.replace(" ", "")
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split("|") if part.strip())

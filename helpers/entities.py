@@ -42,6 +42,9 @@ ROLE_MODIFIERS = frozenset({"former", "deputy", "acting", "assistant", "interim"
                             "vice", "then", "late"})
 ROLE_PREFIX_LABELS = frozenset({"GPE", "NORP", "ORG"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+CLAUSE_ENDS = frozenset({".", "!", "?", ";", ":", "“", "”", '"'})
+# Tokens that never end or begin a name ("Paris &" is a tagging slip).
+EDGE_JUNK = frozenset({"&", "-", "–", "—", ",", ";", ":", "(", ")", "[", "]", "“", "”", '"', "'"})
 MAX_TITLE_TOKENS = 6
 MAX_ROLE_MODIFIERS = 6
 MAX_APPOSITIVE_TOKENS = 8
@@ -133,8 +136,10 @@ def _mention(doc: Doc, start: int, end: int, label: str) -> dict | None:
         role = role or _role_in_apposition(doc, doc[start:end])
     elif doc[start].lower_ == "the" and end - start > 1 and doc[start:end].text not in aliases():
         start += 1
-    while end - start > 1 and doc[end - 1].text in POSSESSIVES:
+    while end - start > 1 and (doc[end - 1].text in POSSESSIVES or doc[end - 1].text in EDGE_JUNK):
         end -= 1
+    while end - start > 1 and doc[start].text in EDGE_JUNK:
+        start += 1
     if start >= end:
         return None
     span = doc[start:end]
@@ -184,7 +189,7 @@ def _role_before(doc: Doc, name_start: int) -> tuple[str | None, tuple[int, int]
     anchor = name_start
     if anchor > 0 and doc[anchor - 1].lower_ in honorifics():
         anchor -= 1
-    sentence_start = doc[name_start].sent.start
+    sentence_start = _clause_start(doc, anchor)
     title_start = None
     for length in range(min(MAX_TITLE_TOKENS, anchor - sentence_start), 0, -1):
         if _phrase(doc[anchor - length:anchor]) in titles():
@@ -196,6 +201,17 @@ def _role_before(doc: Doc, name_start: int) -> tuple[str | None, tuple[int, int]
     qualifiers = doc[role_start:title_start]
     portfolio = (qualifiers.start_char, qualifiers.end_char) if len(qualifiers) else None
     return _clean(doc[role_start:anchor].text), portfolio
+
+
+def _clause_start(doc: Doc, index: int) -> int:
+    """Where a role before token `index` may begin: after the last full stop, colon or line
+    break (the parser's sentence starts are not trusted: it splits "NATO | Secretary General")."""
+    lowest = max(0, index - MAX_TITLE_TOKENS - MAX_ROLE_MODIFIERS)
+    for position in range(index - 1, lowest - 1, -1):
+        token = doc[position]
+        if token.text in CLAUSE_ENDS or (token.is_space and "\n" in token.text):
+            return position + 1
+    return lowest
 
 
 def _extend_with_modifiers(doc: Doc, title_start: int, sentence_start: int) -> int:

@@ -142,16 +142,20 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
 
 
 def _is_opener(text: str, index: int, inside: bool) -> bool:
+    """Whether the mark at `index` opens a quotation, read from its shape and neighbours."""
     char = text[index]
-    if char in OPENERS:
-        return True
-    if char in CLOSERS:
-        return False
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
-    if before.isspace() or before in OPEN_AFTER or before in OPENERS:
+    opens_here = before.isspace() or before in OPEN_AFTER or before in OPENERS
+    closes_here = after.isspace() or after in CLOSE_BEFORE
+    # a curly mark of the wrong shape ("Wins“ that") is read from where it stands
+    if char in OPENERS:
+        return not (inside and closes_here and not opens_here)
+    if char in CLOSERS:
+        return not inside and opens_here and not closes_here
+    if opens_here:
         return not (after.isspace() and inside)
-    if after.isspace() or after in CLOSE_BEFORE:
+    if closes_here:
         return False
     return not inside
 
@@ -327,30 +331,50 @@ class _Article:
     def _cue_after(self, piece: Piece) -> Token | None:
         """A speech verb right after the closing mark, with only its speaker in between."""
         index = self.token_at(piece.close_mark) + 1
+        handed_over = self.text[piece.end:piece.close_mark + 1].rstrip("”\"").endswith((",", "?", "!", "—", "-"))
         for token in self.doc[index:index + AFTER_WINDOW]:
             if self.quoted[token.i] or "\n" in token.text or token.text in SENTENCE_END:
                 return None
             if self.is_cue(token, direct_only=True):
                 return token
             if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
-                return None
+                # "“…,” he surmised": after a quote that hands over to its speaker, the
+                # first verb with a subject is a speech verb, listed or not
+                subject_between = any(c.dep_ in SUBJECT_DEPS and c.i < token.i for c in token.children)
+                return token if handed_over and subject_between else None
         return None
 
     def _cue_before(self, piece: Piece) -> Token | None:
         """The nearest speech verb before the opening mark in the same sentence."""
         index = self.token_at(piece.open_mark) - 1
         stop = max(index - BEFORE_WINDOW, -1)
+        introduced = None  # "X issued a statement: “…”": the verb before the colon
         while index > stop:
             token = self.doc[index]
-            if "\n" in token.text:
-                return None
+            if "\n" in token.text and not self._ends_with_colon(token.i):
+                break
             if not self.quoted[token.i]:
                 if token.text in SENTENCE_END:
-                    return None
+                    break
                 if self.is_cue(token, direct_only=False):
                     return token
+                if introduced is None and token.pos_ == "VERB" \
+                        and any(c.dep_ in SUBJECT_DEPS for c in token.children):
+                    introduced = token
             index -= 1
+        if introduced is not None and self._introduces(piece):
+            return introduced
         return None
+
+    def _ends_with_colon(self, index: int) -> bool:
+        """Whether the text before token `index` (a paragraph break) ends with a colon."""
+        return self.text[:self.doc[index].idx].rstrip().endswith(":")
+
+    def _introduces(self, piece: Piece) -> bool:
+        """A colon, or a comma before a capitalised quote, hands the sentence to the quote."""
+        before = self.text[:piece.open_mark].rstrip()
+        content = self.text[piece.start:piece.end]
+        return before.endswith(":") or (before.endswith(",") and content[:1].isupper())
 
     def _preceded_by_title_marker(self, piece: Piece) -> bool:
         words = self.text[max(piece.open_mark - 20, 0):piece.open_mark].split()
@@ -382,6 +406,15 @@ class _Article:
                 self._copy(before[-1], piece, "continuation")
             elif after and not self._is_short(piece):
                 self._copy(after[0], piece, "continuation")
+            elif self._opens_paragraph(piece) and not self._is_short(piece):
+                # a paragraph that is a further quote of the speaker quoted just before
+                previous = [p for p in self.pieces[:number] if p.paragraph == piece.paragraph - 1]
+                if previous and previous[-1].cue is not None:
+                    self._copy(previous[-1], piece, "continuation")
+
+    def _opens_paragraph(self, piece: Piece) -> bool:
+        start, _ = self.context.paragraphs[piece.paragraph]
+        return not self.text[start:piece.open_mark].strip()
 
     @staticmethod
     def _copy(source: Piece, piece: Piece, how: str) -> None:

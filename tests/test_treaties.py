@@ -1,0 +1,194 @@
+"""Treaty references, the treaty list, quoted wording against official texts, who invokes what."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from helpers.structure import Context
+from helpers.treaties import extract_treaty_refs, load_treaties, treaty_table
+from helpers.treaty_texts import (check_quoted_wording, compare_wording, official_texts,
+                                  texts_folder, who_invokes)
+from tests.conftest import FIXTURES, SEED_FILE, analyse_text
+
+COLUMNS = ["article_id", "start_char", "end_char", "text", "treaty_id", "treaty", "provision"]
+
+
+def refs_of(name: str) -> list[dict]:
+    """Treaty references in a fixture; these extractors read only the text, not the parse."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return extract_treaty_refs(Context({"article_id": name, "text": text}, doc=None))
+
+
+def found(refs: list[dict]) -> set[tuple[str, str, str | None]]:
+    return {(r["text"], r["treaty_id"], r["provision"]) for r in refs}
+
+
+def test_every_form_of_reference():
+    refs = found(refs_of("treaties_forms.txt"))
+    expected = {
+        ("Article 5 of the North Atlantic Treaty", "north-atlantic-treaty", "Article 5"),
+        ("Articles 4 and 5 of the Washington Treaty", "north-atlantic-treaty", "Article 4"),
+        ("Articles 4 and 5 of the Washington Treaty", "north-atlantic-treaty", "Article 5"),
+        ("NATO's Article 5", "north-atlantic-treaty", "Article 5"),
+        ("Article V", "north-atlantic-treaty", "Article 5"),
+        ("Article Five", "north-atlantic-treaty", "Article 5"),
+        ("Art. 5", "north-atlantic-treaty", "Article 5"),
+        ("Chapter VII of the UN Charter", "un-charter", "Chapter VII"),
+        ("UN's Chapter VII", "un-charter", "Chapter VII"),
+        ("Article 42(7) of the Treaty on European Union", "treaty-on-european-union", "Article 42(7)"),
+        ("paragraph 2 of Article 51 of the United Nations Charter", "un-charter", "Article 51(2)"),
+        ("Treaty on the Non-Proliferation of Nuclear Weapons (NPT)", "npt", None),
+        ("treaty", "npt", None),
+        ("INF Treaty", "inf-treaty", None),
+        ("New START", "new-start", None),
+        ("Paris Agreement", "paris-agreement", None),
+        ("Kyoto Protocol", "kyoto-protocol", None),
+        ("accord", "kyoto-protocol", None),
+    }
+    assert refs == expected
+
+
+def test_no_false_alarms():
+    assert refs_of("treaties_false_alarms.txt") == []
+
+
+def test_bare_provisions_linked_by_context():
+    refs = found(refs_of("treaties_context.txt"))
+    assert refs == {("Article 5", "north-atlantic-treaty", "Article 5"),
+                    ("Article 4", "north-atlantic-treaty", "Article 4"),
+                    ("Article 50", "treaty-on-european-union", "Article 50")}
+
+
+def test_bare_provision_without_any_treaty_is_not_a_reference():
+    text = "Lawyers disagree\n\nThe judge said Article 5 did not apply to the contract."
+    assert extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None)) == []
+
+
+def test_acronyms_keep_their_case():
+    text = "Notes\n\nHe wrote npt and inf in lower case, and an Nafta-style tariff."
+    assert extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None)) == []
+
+
+@pytest.mark.parametrize("name", ["treaties_forms.txt", "treaties_context.txt"])
+def test_offsets_give_the_text(name):
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    for ref in refs_of(name):
+        assert text[ref["start_char"]:ref["end_char"]] == ref["text"]
+
+
+def test_seed_article_five_is_one_row(seed_analysis):
+    refs = seed_analysis.treaty_refs
+    assert list(refs.columns[:len(COLUMNS)]) == COLUMNS
+    rows = refs[refs["provision"].notna()]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row["text"], row["treaty_id"], row["provision"]) == (
+        "Article 5 of the North Atlantic Treaty", "north-atlantic-treaty", "Article 5")
+    assert row["treaty"] == "North Atlantic Treaty"
+    texts = seed_analysis.articles.set_index("article_id")["text"]
+    for ref in refs.itertuples():
+        assert texts[ref.article_id][ref.start_char:ref.end_char] == ref.text
+
+
+def test_runs_inside_the_pipeline(nlp):
+    tables = analyse_text((FIXTURES / "treaties_context.txt").read_text(encoding="utf-8"), nlp)
+    assert {r["provision"] for r in tables["treaty_refs"]} == {"Article 4", "Article 5", "Article 50"}
+    assert all("paragraph" in r for r in tables["treaty_refs"])
+
+
+def test_treaty_list():
+    table = treaty_table()
+    assert len(table) >= 80
+    assert table["treaty_id"].is_unique
+    assert table["treaty_id"].str.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*").all()
+    required = {"north-atlantic-treaty", "un-charter", "geneva-conventions", "geneva-protocol-i",
+                "npt", "ctbt", "inf-treaty", "new-start", "start-i", "abm-treaty",
+                "open-skies-treaty", "cfe-treaty", "chemical-weapons-convention",
+                "biological-weapons-convention", "ottawa-treaty", "arms-trade-treaty",
+                "budapest-memorandum", "minsk-agreements", "jcpoa", "paris-agreement",
+                "kyoto-protocol", "unfccc", "unclos", "vienna-convention-diplomatic-relations",
+                "vienna-convention-law-of-treaties", "rome-statute", "genocide-convention", "udhr",
+                "echr", "helsinki-final-act", "treaty-on-european-union", "tfeu", "lisbon-treaty",
+                "treaty-of-rome", "schengen-agreement", "good-friday-agreement", "dayton-agreement",
+                "camp-david-accords", "oslo-accords", "montreux-convention", "outer-space-treaty",
+                "antarctic-treaty", "gatt", "marrakesh-agreement", "nafta", "usmca", "tpp", "ttip"}
+    assert required <= set(table["treaty_id"])
+    founders = {t.treaty_id for t in load_treaties() if t.founds}
+    assert {"north-atlantic-treaty", "un-charter", "treaty-on-european-union"} <= founders
+
+
+def test_no_name_belongs_to_two_treaties():
+    owners: dict[str, str] = {}
+    for treaty in load_treaties():
+        for form in {treaty.name, *treaty.aliases}:
+            key = re.sub(r"[\W_]+", "", form.lower())
+            assert owners.setdefault(key, treaty.treaty_id) == treaty.treaty_id, form
+
+
+def test_compare_wording_marks_differences():
+    official = "The Parties agree that an armed attack against one or more of them shall be considered an attack."
+    result = compare_wording("agree that an armed assault against one or more of them", official)
+    assert result["differing_words"] == "assault → attack"
+    assert result["official"] == "agree that an armed attack against one or more of them"
+    assert 0.8 < result["score"] < 1
+
+
+def seed_quotes(text: str) -> pd.DataFrame:
+    """The seed's quoted passages as a quotes table, built here so the check does not depend
+    on the quote extractor."""
+    rows = [{"article_id": "seed", "quote_id": f"q{number}", "start_char": m.start(1),
+             "end_char": m.end(1), "text": m.group(1), "speaker_name": "Antony Blinken",
+             "speaker_type": "person"}
+            for number, m in enumerate(re.finditer("\u201c([^\u201d]*)\u201d", text))]
+    return pd.DataFrame(rows)
+
+
+def test_seed_article_five_quotes_match_the_official_text(shared_dir, seed_text):
+    folder = shared_dir / "data" / "treaty-texts"
+    refs = pd.DataFrame(extract_treaty_refs(Context({"article_id": "seed", "text": seed_text}, doc=None)))
+    wording = check_quoted_wording(seed_quotes(seed_text), refs, folder)
+    assert len(wording) == 2
+    assert set(wording["treaty_id"]) == {"north-atlantic-treaty"}
+    assert set(wording["provision"]) == {"Article 5"}
+    assert wording["score"].tolist() == [1.0, 1.0]
+    assert wording["differing_words"].tolist() == ["", ""]
+
+
+def test_wording_check_is_off_without_texts(monkeypatch, seed_text):
+    monkeypatch.delenv("HELPERS_TREATY_TEXTS", raising=False)
+    assert texts_folder() is None
+    refs = pd.DataFrame(extract_treaty_refs(Context({"article_id": "seed", "text": seed_text}, doc=None)))
+    assert check_quoted_wording(seed_quotes(seed_text), refs).empty
+
+
+def test_texts_folder_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("HELPERS_TREATY_TEXTS", str(tmp_path))
+    assert texts_folder() == tmp_path
+
+
+def test_official_texts_from_a_folder_of_our_own(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "pact.md").write_text(
+        "##Title\n\n### Article  I  \n\nThe parties shall keep the peace.\n\n### CHAPTER II\n\n"
+        "###Article 2 \n\nEach party shall notify the others.\n", encoding="utf-8")
+    (tmp_path / "treaties.csv").write_text("key,file\nwarsaw-pact,texts/pact.md\n", encoding="utf-8")
+    texts = official_texts(str(tmp_path))
+    assert texts == {"warsaw-pact": {"Article 1": "The parties shall keep the peace.",
+                                     "Article 2": "Each party shall notify the others."}}
+
+
+def test_who_invokes_joins_references_to_their_quote():
+    refs = pd.DataFrame([
+        {"article_id": "a", "start_char": 10, "end_char": 19, "text": "Article 5", "treaty_id": "north-atlantic-treaty",
+         "treaty": "North Atlantic Treaty", "provision": "Article 5"},
+        {"article_id": "a", "start_char": 100, "end_char": 103, "text": "NPT", "treaty_id": "npt",
+         "treaty": "Treaty on the Non-Proliferation of Nuclear Weapons", "provision": None}])
+    quotes = pd.DataFrame([{"article_id": "a", "quote_id": "a-1", "start_char": 0, "end_char": 50,
+                            "speaker_name": "Antony Blinken", "speaker_type": "person"}])
+    invokers = who_invokes(refs, quotes)
+    assert invokers["speaker_name"].tolist()[0] == "Antony Blinken"
+    assert invokers["quote_id"].tolist()[0] == "a-1"
+    assert pd.isna(invokers["speaker_name"].tolist()[1])

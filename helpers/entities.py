@@ -65,6 +65,11 @@ def title_heads() -> frozenset[str]:
 
 
 @cache
+def title_words() -> frozenset[str]:
+    return frozenset(word for title in titles() for word in title.split())
+
+
+@cache
 def honorifics() -> frozenset[str]:
     return frozenset(_lines(DATA / "honorifics.txt"))
 
@@ -278,6 +283,8 @@ def _appositive_text(span: Span) -> str | None:
 
 def _inside_title(doc: Doc, ent: Span) -> bool:
     """True for a fragment of a title phrase tagged as an entity: "State" in "Secretary of State"."""
+    if not all(token.lower_ in title_words() for token in ent):
+        return False  # the common case, decided without building phrases
     lowest = max(0, ent.start - MAX_TITLE_TOKENS + 1)
     for start in range(ent.start, lowest - 1, -1):
         for end in range(ent.end, min(len(doc), start + MAX_TITLE_TOKENS) + 1):
@@ -536,3 +543,46 @@ def entity_view_html(text: str, entities: pd.DataFrame, title: str | None = None
     for ent in manual["ents"]:
         ent["label"] = html.escape(ent["label"])
     return displacy.render(manual, style="ent", manual=True, jupyter=False)
+
+
+def attention_or_reason(entities: pd.DataFrame, articles: pd.DataFrame, by: str,
+                        top: int = 6) -> tuple[pd.DataFrame | None, str | None]:
+    """`attention(...)`, or a sentence saying why this corpus cannot show it (fewer than two
+    dated periods or outlets) instead of an empty figure."""
+    known = articles[by].dropna()
+    groups = known.dt.to_period("M").nunique() if by == "date" else known.nunique()
+    if groups < 2:
+        what = "months with dated articles" if by == "date" else "outlets"
+        return None, (f"This corpus has {_count(len(articles), 'article')} and {groups} {what}, "
+                      f"so attention by {by} cannot be compared here.")
+    return attention(entities, articles, by=by, top=top), None
+
+
+def summarize(entities: pd.DataFrame, articles: pd.DataFrame) -> str:
+    """A few sentences on what the entity tables found in this corpus."""
+    counts = mention_counts(entities)
+    lines = [f"{_count(len(articles), 'article')}, {_count(len(entities), 'entity mention')} "
+             f"naming {_count(entities['canonical'].nunique(), 'distinct thing')}."]
+    kinds = {"person": ["PERSON"], "organisation": ["ORG"], "place": ["GPE", "LOC", "FAC"]}
+    for kind, labels in kinds.items():
+        top = counts[counts["label"].isin(labels)]
+        if len(top):
+            lines.append(f"Most mentioned {kind}: {top.iloc[0]['canonical']} "
+                         f"({_count(top.iloc[0]['mentions'], 'mention')} in {_count(top.iloc[0]['articles'], 'article')}).")
+    table = people(entities)
+    with_role = table.dropna(subset=["role"])
+    lines.append(f"{_count(len(table), 'person', 'people')}, {len(with_role)} with a role written in the text"
+                 + (f" (e.g. {with_role.iloc[0]['name']}, {with_role.iloc[0]['role']})."
+                    if len(with_role) else "."))
+    countries_named = entities.loc[entities["label"] == "NORP", "country"].dropna().nunique()
+    lines.append(f"Nationality words point to {_count(countries_named, 'country', 'countries')}.")
+    pairs = cooccurrence(entities)
+    if len(pairs):
+        pair = pairs.iloc[0]
+        lines.append(f"Strongest pair: {pair['entity_a']} and {pair['entity_b']}, together in "
+                     f"{_count(pair['count'], 'sentence')}.")
+    return "\n".join(lines)
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -45,3 +45,34 @@ def counts_over_time(dates: pd.Series, title: str, freq: str = "MS", ax=None):
     ax.set(title=title, ylabel="count")
     ax.tick_params(axis="x", rotation=45)
     return ax
+
+
+def cooccurrence_heatmap(matrix: pd.DataFrame, title: str, ax=None):
+    """A square table of co-occurrence counts as a heatmap, each cell labelled with its count."""
+    if ax is None:
+        size = max(4.0, 0.55 * len(matrix) + 2)
+        ax = plt.subplots(figsize=(size + 1, size))[1]
+    image = ax.imshow(matrix.to_numpy(), cmap="Blues")
+    ax.set_xticks(range(len(matrix.columns)), [str(c) for c in matrix.columns], rotation=45, ha="right")
+    ax.set_yticks(range(len(matrix.index)), [str(i) for i in matrix.index])
+    peak = matrix.to_numpy().max() if matrix.size else 0
+    for row, column in ((r, c) for r in range(len(matrix.index)) for c in range(len(matrix.columns))):
+        value = matrix.iat[row, column]
+        if value:
+            ax.text(column, row, str(value), ha="center", va="center", fontsize=8,
+                    color="white" if value > peak / 2 else "black")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="shared units")
+    ax.set(title=title)
+    ax.spines[["left", "bottom"]].set_visible(False)
+    return ax
+
+
+def shares_by_group(shares: pd.DataFrame, title: str, ylabel: str = "% of entity mentions", ax=None):
+    """One line per column across the rows (periods), or grouped bars when rows are categories
+    such as outlets; `shares` as from `entities.attention`."""
+    ax = _axes(ax)
+    kind = "line" if shares.index.name == "date" else "bar"
+    shares.plot(kind=kind, ax=ax, marker="o" if kind == "line" else None, colormap="tab10", rot=45)
+    ax.set(title=title, ylabel=ylabel, xlabel="")
+    ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
+    return ax

@@ -325,30 +325,60 @@ class _Article:
         if cue is None:
             cue, how = self._cue_before(piece), "cue-before"
         if cue is not None:
+            cue = self._outermost(cue)
             piece.cue, piece.how = cue, how
-            piece.speaker = self.speaker_of(cue)
+            piece.speaker = self.speaker_of(cue, inverted=how == "cue-after")
+
+    def _outermost(self, cue: Token) -> Token:
+        """The report that holds a nested one: "X said he believed “…”" is X's statement."""
+        while cue.dep_ == "ccomp" and cue.head is not cue and self.is_cue(cue.head, direct_only=False):
+            cue = cue.head
+        return cue
 
     def _cue_after(self, piece: Piece) -> Token | None:
-        """A speech verb right after the closing mark, with only its speaker in between."""
+        """A speech verb right after the closing mark, with only its speaker in between.
+
+        Only a quote that hands over to its attribution ("“…,” X said", "“…?” X asked")
+        qualifies: after a full stop, what follows is a new sentence."""
+        content = self.text[piece.start:piece.end].rstrip("”\"’' ")
+        closing = self.text[piece.end:piece.close_mark].strip()
+        if (content.endswith(".") or content.endswith("…")) and not closing:
+            return None
         index = self.token_at(piece.close_mark) + 1
-        handed_over = self.text[piece.end:piece.close_mark + 1].rstrip("”\"").endswith((",", "?", "!", "—", "-"))
         for token in self.doc[index:index + AFTER_WINDOW]:
             if self.quoted[token.i] or "\n" in token.text or token.text in SENTENCE_END:
                 return None
+            if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "amod"):
+                continue
+            if not self._only_speaker_between(index, token):
+                return None
             if self.is_cue(token, direct_only=True):
                 return token
-            if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
-                # "“…,” he surmised": after a quote that hands over to its speaker, the
-                # first verb with a subject is a speech verb, listed or not
-                subject_between = any(c.dep_ in SUBJECT_DEPS and c.i < token.i for c in token.children)
-                return token if handed_over and subject_between else None
+            # "“…,” he surmised": a verb with its subject right after a quote that opens
+            # its sentence is a speech verb, listed or not, when it takes no object
+            objects = [c for c in token.rights if c.dep_ in ("dobj", "xcomp", "ccomp", "attr", "acomp", "oprd")]
+            has_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
+            if has_subject and not objects and self._opens_sentence(piece):
+                return token
+            return None
         return None
+
+    def _only_speaker_between(self, first: int, cue: Token) -> bool:
+        """Nothing but punctuation, adverbs and the cue's subject between a quote and its cue."""
+        subject = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
+        return all(t.is_punct or t.is_space or t.i in subject or t.pos_ in ("ADV", "PART")
+                   for t in self.doc[first:cue.i])
+
+    def _opens_sentence(self, piece: Piece) -> bool:
+        before = self.text[:piece.open_mark].rstrip()
+        return not before or before[-1] in ".!?:\n”\"" or self._opens_paragraph(piece)
 
     def _cue_before(self, piece: Piece) -> Token | None:
         """The nearest speech verb before the opening mark in the same sentence."""
         index = self.token_at(piece.open_mark) - 1
         stop = max(index - BEFORE_WINDOW, -1)
         introduced = None  # "X issued a statement: “…”": the verb before the colon
+        stance = None
         while index > stop:
             token = self.doc[index]
             if "\n" in token.text and not self._ends_with_colon(token.i):
@@ -357,11 +387,16 @@ class _Article:
                 if token.text in SENTENCE_END:
                     break
                 if self.is_cue(token, direct_only=False):
-                    return token
+                    if self.cues.get(token.lemma_.lower(), ("speech",))[0] == "speech":
+                        return token
+                    # a stance verb ("she has learned") gives way to a speech verb further back
+                    stance = stance or token
                 if introduced is None and token.pos_ == "VERB" \
                         and any(c.dep_ in SUBJECT_DEPS for c in token.children):
                     introduced = token
             index -= 1
+        if stance is not None:
+            return stance
         if introduced is not None and self._introduces(piece):
             return introduced
         return None
@@ -427,7 +462,7 @@ class _Article:
     def indirect_records(self) -> list[dict]:
         records = []
         for token in self.doc:
-            if not self.is_cue(token, direct_only=False):
+            if not self.is_cue(token, direct_only=False) or self._outermost(token) is not token:
                 continue
             if token.lower_ == "according":
                 span = self._according_to_content(token)
@@ -517,8 +552,9 @@ class _Article:
 
     # ---- speakers
 
-    def speaker_of(self, cue: Token) -> tuple[int, int] | None:
-        """Character span of the mention that speaks through `cue`."""
+    def speaker_of(self, cue: Token, inverted: bool = True) -> tuple[int, int] | None:
+        """Character span of the mention that speaks through `cue`; `inverted` allows a
+        speaker after the verb ("“…,” said the minister")."""
         if cue.lower_ == "according":
             objects = [t for t in self.doc[cue.i + 1].children if t.dep_ == "pobj"]
             return self._mention(objects[0]) if objects else None
@@ -536,6 +572,8 @@ class _Article:
                 verb = verb.head
             else:
                 break
+        if not inverted:
+            return None
         # "“…,” said the minister": the mention right after the verb
         for token in self.doc[cue.i + 1:cue.i + 4]:
             if self.quoted[token.i] or token.is_punct:

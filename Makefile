@@ -7,7 +7,7 @@ CORPUS ?= seeds
 REPORTS ?= reports
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup report test lab notebooks benchmarks clean
+.PHONY: setup report test lab notebooks benchmarks browser clean
 
 setup: $(STAMP)
 
@@ -22,8 +22,14 @@ $(STAMP): requirements.txt pyproject.toml
 report: $(STAMP)
 	$(PY) -m helpers report --corpus $(CORPUS) --out $(REPORTS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest tests notebooks $(NBVAL)
+
+# Debian's chromium for the browser tests, installed when this user may; otherwise they skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
+		|| echo "chromium is not installed and could not be: the browser tests will skip"
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

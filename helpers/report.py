@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 SUMMARY_TAG = "summary"
 
 
@@ -61,7 +62,8 @@ def _run_one(path: Path, out: Path, parameters: dict) -> RenderedNotebook:
                                        cwd=str(path.parent), kernel_name="python3",
                                        progress_bar=False, log_output=False)
         except PapermillExecutionError as failure:
-            error = f"cell {failure.exec_count}: {failure.ename}: {failure.evalue}"
+            first_line = failure.source.strip().splitlines()[0] if failure.source.strip() else ""
+            error = f"cell [{failure.exec_count}] `{first_line[:60]}`: {failure.ename}: {failure.evalue}"
         except Exception as failure:  # the kernel died or the notebook could not start
             error = f"{failure.__class__.__name__}: {failure}"
         notebook = nbformat.read(executed, as_version=4) if executed.exists() else nbformat.read(path, as_version=4)
@@ -75,7 +77,8 @@ def _run_one(path: Path, out: Path, parameters: dict) -> RenderedNotebook:
 def _render(notebook, title: str) -> str:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
+                            exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
@@ -139,6 +142,7 @@ def _card(notebook: RenderedNotebook) -> str:
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'">
 <title>News analysis: {name}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: #f6f7f9; color: #1f2933; }}

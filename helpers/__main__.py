@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     analyze.add_argument("--model", help="an installed spaCy pipeline (default: HELPERS_MODEL or the pinned one)")
     analyze.add_argument("--chunk-chars", type=int, default=None,
-                         help="characters of text per unit of work (default: 1,000,000)")
+                         help="characters of text per unit of work (default: 250,000)")
 
     report = commands.add_parser("report", help="run every notebook and render HTML")
     report.add_argument("--corpus", default="seeds", help="articles to analyse (default: seeds)")

@@ -29,7 +29,7 @@ from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import DocCache, TableStore, cache_dir, chunk_key, extractors_version
 from helpers.pipeline import load_model, model_id, model_name, parse
 
-CHUNK_CHARS = 1_000_000
+CHUNK_CHARS = 250_000
 CHUNK_ARTICLES = 500
 PROGRESS_MIN_ARTICLES = 50
 PARTS_FOLDER = ".parts"

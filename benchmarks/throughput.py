@@ -1,0 +1,143 @@
+"""Speed and memory of the whole analysis against bare spaCy, measured in one run.
+
+    .venv/bin/python benchmarks/throughput.py            # the fixed sample (about 3 minutes a run)
+    .venv/bin/python benchmarks/throughput.py --full     # also the whole White House corpus
+
+Runs, on the same texts: bare `nlp.pipe` with the same model (the ceiling), then
+`python -m helpers analyze` end to end with the cache off, with `--workers 2`, once more
+with the cache on to fill it, and warm (everything cached). Peak memory is the largest sum
+of resident memory over the run's process tree. Writes `benchmarks/results/throughput.json`.
+Needs `../shared/corpus`; says so and exits 0 without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+RESULTS = ROOT / "benchmarks" / "results" / "throughput.json"
+SAMPLE = {"bbc-news": 300, "whitehouse-briefings": 40}  # the first N articles of each, by name
+
+
+def sample_folder(folder: Path) -> int:
+    """Links to a fixed sample of the shared corpora (never copied into the project)."""
+    count = 0
+    for corpus, n in SAMPLE.items():
+        target = folder / corpus
+        target.mkdir()
+        for path in sorted((CORPUS / corpus / "articles").glob("*.txt"))[:n]:
+            (target / path.name).symlink_to(path)
+            count += 1
+        (target / "metadata.csv").symlink_to(CORPUS / corpus / "metadata.csv")
+    return count
+
+
+def bare_spacy(texts: list[str], model: str) -> dict:
+    import spacy
+
+    nlp = spacy.load(model)
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=32))
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "tokens": tokens, "tokens_per_second": round(tokens / seconds)}
+
+
+def run_cli(args: list[str], cache_dir: Path) -> dict:
+    """One end-to-end `python -m helpers analyze` run: wall time and peak memory of its tree."""
+    env = {**os.environ, "HELPERS_CACHE_DIR": str(cache_dir)}
+    started = time.perf_counter()
+    process = psutil.Popen([sys.executable, "-m", "helpers", "analyze", *args], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"analyze failed: {process.stderr.read().decode()[-2000:]}")
+    return {"seconds": round(seconds, 2), "peak_memory_mb": round(peak / 2**20)}
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="also run the whole White House corpus")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        print(f"skipped: {CORPUS} is not present (the benchmark needs ../shared/corpus)")
+        return 0
+    from helpers import load_articles
+    from helpers.pipeline import model_name
+
+    model = model_name()
+    results: dict = {"model": model, "machine": {"cores": os.cpu_count()}}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        sample = scratch / "sample"
+        sample.mkdir()
+        documents = sample_folder(sample)
+        texts = load_articles(sample)["text"].tolist()
+        results["sample"] = {"documents": documents, "characters": sum(map(len, texts)),
+                             "corpora": SAMPLE}
+        print(f"sample: {documents} documents, {results['sample']['characters']:,} characters")
+        results["bare_spacy"] = bare = bare_spacy(texts, model)
+        print(f"bare nlp.pipe: {bare}")
+        tokens = bare["tokens"]
+        cache = scratch / "cache"
+        runs = {
+            "cold_1_worker": ["--no-cache"],
+            "cold_2_workers": ["--no-cache", "--workers", "2"],
+            "fill_cache": [],
+            "warm": [],
+        }
+        for name, extra in runs.items():
+            run = run_cli([str(sample), "--out", str(scratch / name), *extra], cache)
+            run["tokens_per_second"] = round(tokens / run["seconds"])
+            results[name] = run
+            print(f"{name}: {run}")
+        results["ratios"] = {
+            "analysis_vs_bare_spacy": round(bare["seconds"] / results["cold_1_worker"]["seconds"], 3),
+            "two_workers_vs_one": round(results["cold_1_worker"]["seconds"] / results["cold_2_workers"]["seconds"], 3),
+            "cold_vs_warm": round(results["cold_1_worker"]["seconds"] / results["warm"]["seconds"], 1),
+        }
+        articles_per_second = documents / results["cold_2_workers"]["seconds"]
+        results["cost"] = {
+            "articles_per_second_one_machine": round(articles_per_second, 2),
+            "machine_hours_per_million_articles": round(1e6 / articles_per_second / 3600, 1),
+        }
+        if args.full:
+            full = CORPUS / "whitehouse-briefings"
+            run = run_cli([str(full), "--out", str(scratch / "full"), "--no-cache", "--workers", "2"], cache)
+            results["whitehouse_full"] = {**run, "documents": len(list((full / "articles").glob("*.txt")))}
+            print(f"whole White House corpus: {results['whitehouse_full']}")
+        elif RESULTS.exists():  # keep the last full-corpus figure when only the sample ran
+            previous = json.loads(RESULTS.read_text()).get("whitehouse_full")
+            if previous:
+                results["whitehouse_full"] = previous
+    print(json.dumps(results["ratios"], indent=2))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -189,6 +189,7 @@ class _Article:
         self.organizations = [(e["start_char"], e["end_char"], e.get("canonical") or e["text"])
                               for e in self._entities() if e["label"] in ("ORG", "GPE", "NORP")]
         self.speakers_seen: list[tuple[int, Person]] = []  # (char, person) of resolved speakers
+        self.antecedents: dict[tuple[int, int], tuple[int, int]] = {}  # "which" -> its noun
 
     # ---- tokens and spans
 
@@ -325,9 +326,11 @@ class _Article:
         if cue is None:
             cue, how = self._cue_before(piece), "cue-before"
         if cue is not None:
+            between = self._speaker_between(self.token_at(piece.close_mark) + 1, cue) \
+                if how == "cue-after" else None
             cue = self._outermost(cue)
             piece.cue, piece.how = cue, how
-            piece.speaker = self.speaker_of(cue, inverted=how == "cue-after")
+            piece.speaker = between or self.speaker_of(cue, inverted=how == "cue-after")
 
     def _outermost(self, cue: Token) -> Token:
         """The report that holds a nested one: "X said he believed “…”" is X's statement."""
@@ -364,10 +367,21 @@ class _Article:
         return None
 
     def _only_speaker_between(self, first: int, cue: Token) -> bool:
-        """Nothing but punctuation, adverbs and the cue's subject between a quote and its cue."""
+        """Nothing but punctuation, adverbs and a noun phrase (the speaker) between a quote
+        and its cue."""
         subject = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
-        return all(t.is_punct or t.is_space or t.i in subject or t.pos_ in ("ADV", "PART")
+        return all(t.is_punct or t.is_space or t.i in subject
+                   or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM")
                    for t in self.doc[first:cue.i])
+
+    def _speaker_between(self, first: int, cue: Token) -> tuple[int, int] | None:
+        """The noun phrase between a quote and its cue ("“…,” the Florida senator said")."""
+        words = [t for t in self.doc[first:cue.i] if not (t.is_punct or t.is_space or t.pos_ in ("ADV", "PART"))]
+        if not words:
+            return None
+        inside = {t.i for t in words}
+        heads = [t for t in words if t.head.i not in inside]
+        return self._mention(heads[-1])
 
     def _opens_sentence(self, piece: Piece) -> bool:
         before = self.text[:piece.open_mark].rstrip()
@@ -563,8 +577,10 @@ class _Article:
             subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]]
             if subjects:
                 subject = subjects[0]
-                if subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
-                    subject = verb.head
+                if self.words.get(subject.lower_) == "relative" and verb.dep_ == "relcl":
+                    # "…, which states": the mention is "which", who it is is its antecedent
+                    self.antecedents[(subject.idx, subject.idx + len(subject.text))] = self._mention(verb.head)
+                    return subject.idx, subject.idx + len(subject.text)
                 return self._mention(subject)
             if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head is not verb:
                 if verb.dep_ == "relcl":
@@ -607,6 +623,8 @@ class _Article:
 
     def resolve(self, start: int, end: int) -> tuple[str | None, str | None, str]:
         """(speaker_name, speaker_role, speaker_type) for the mention `text[start:end]`."""
+        if (start, end) in self.antecedents:
+            start, end = self.antecedents[(start, end)]
         mention = self.text[start:end]
         for doc_start, doc_end, name in self.documents:
             if _overlaps((doc_start, doc_end), (start, end)):

@@ -410,21 +410,23 @@ def _csv_rows(path: Path) -> list[dict]:
 
 
 def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
-    """Corpus-wide step: a surname-only PERSON takes the one full name in the corpus that ends
-    with it; left alone when no full name or several fit. (The same full name is already the
-    same `canonical` in every article.)"""
+    """Corpus-wide step: a surname-only PERSON takes the full name in the corpus that ends with
+    it, when only one person fits. Forms of one name that share first name and surname
+    ("George Bush", "George W. Bush") count as one person, and the most mentioned form is
+    used; different first names ("John Smith", "Jane Smith") leave the surname alone. (The
+    same full name is already the same `canonical` in every article.)"""
     persons = entities["label"] == "PERSON"
-    names = entities.loc[persons, "canonical"].dropna().unique()
-    full_names_by_surname: dict[str, set[str]] = defaultdict(set)
-    for name in names:
-        if " " in name:
-            full_names_by_surname[name.rsplit(" ", 1)[1]].add(name)
-    unique_full_name = {surname: next(iter(found)) for surname, found in full_names_by_surname.items()
-                        if len(found) == 1}
+    full_names = entities.loc[persons, "canonical"].dropna()
+    full_names = full_names[full_names.str.contains(" ", regex=False)].value_counts()
+    forms_by_surname: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(full_names.index, key=lambda name: (-full_names[name], name)):
+        forms_by_surname[name.rsplit(" ", 1)[1]].append(name)
+    unique_full_name = {surname: forms[0] for surname, forms in forms_by_surname.items()
+                        if len({form.split(" ", 1)[0] for form in forms}) == 1}
     surname_only = persons & ~entities["canonical"].str.contains(" ", regex=False).fillna(True)
-    joined = entities.loc[surname_only, "canonical"].map(unique_full_name)
+    joined = entities.loc[surname_only, "canonical"].map(unique_full_name).dropna()
     entities = entities.copy()
-    entities.loc[joined.dropna().index, "canonical"] = joined.dropna()
+    entities.loc[joined.index, "canonical"] = joined
     return entities
 
 

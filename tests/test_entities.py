@@ -283,3 +283,9 @@ def test_entity_view_escapes_untrusted_text(nlp):
 def test_data_files_say_where_they_come_from(name):
     first_line = (DATA / name).read_text(encoding="utf-8").splitlines()[0]
     assert first_line.startswith("# ") and "general knowledge" in first_line
+
+
+def test_surname_joins_the_most_mentioned_form_of_one_name():
+    entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
+                     ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
+    assert finalize_entities(entities)["canonical"].tolist()[-1] == "George W. Bush"

@@ -1,0 +1,193 @@
+"""Quotes and speakers: every attribution form, pieces, continuations, stray marks, scare
+quotes, pronouns, offsets, and the seed article checked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES, analyse_text
+from helpers import tables
+from helpers.articles import paragraph_spans
+from helpers.quotes import cue_lexicon, find_pieces, speaker_words
+
+
+@pytest.fixture(scope="module")
+def found(nlp):
+    """Quote rows of every `quotes_*.txt` fixture, by fixture name, with the article text."""
+    out = {}
+    for path in sorted(FIXTURES.glob("quotes_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        out[path.stem.removeprefix("quotes_")] = (text, analyse_text(text, nlp, path.stem)["quotes"])
+    return out
+
+
+def rows_with(rows: list[dict], fragment: str) -> list[dict]:
+    return [row for row in rows if fragment in row["text"]]
+
+
+def only(rows: list[dict], fragment: str) -> dict:
+    matching = rows_with(rows, fragment)
+    assert len(matching) == 1, (fragment, [r["text"] for r in rows])
+    return matching[0]
+
+
+# ---------------------------------------------------------------- quotation marks
+
+def test_marks_are_paired_by_direction():
+    text = 'Title\n\nShe said “one,” then "two" and “three.”'
+    pieces = find_pieces(text, paragraph_spans(text))
+    assert [text[p.start:p.end] for p in pieces] == ["one", "two", "three."]
+
+
+def test_a_stray_mark_does_not_hide_the_rest():
+    text = 'Title\n\nA lone ” mark, then “a quote,” and 6" of snow, then “another.”'
+    pieces = find_pieces(text, paragraph_spans(text))
+    contents = [text[p.start:p.end] for p in pieces]
+    assert "a quote" in contents and "another." in contents
+
+
+def test_unclosed_paragraph_continues_when_the_next_one_reopens():
+    text = "Title\n\n“First part.\n\n“Second part,” she said."
+    first, second = find_pieces(text, paragraph_spans(text))
+    assert text[first.start:first.end] == "First part."
+    assert second.continues is first
+
+
+# ---------------------------------------------------------------- attribution forms
+
+def test_quote_then_speaker_then_verb(found):
+    row = only(found["forms"][1], "talks will resume on Monday")
+    assert (row["kind"], row["speaker"], row["speaker_name"], row["cue"]) == \
+        ("direct", "Maria Keller", "Maria Keller", "said")
+
+
+def test_quote_then_verb_then_speaker(found):
+    row = only(found["forms"][1], "ready to compromise")
+    assert row["speaker_name"] == "Jonas Berg" and row["cue_lemma"] == "say"
+
+
+def test_speaker_verb_colon_quote(found):
+    row = only(found["forms"][1], "Nobody wants another delay")
+    assert row["speaker_name"] == "Maria Keller" and row["attribution"] == "cue-before"
+
+
+def test_speaker_verb_comma_straight_quote(found):
+    row = only(found["forms"][1], "The door remains open")
+    assert row["speaker_name"] == "Jonas Berg" and row["cue_lemma"] == "tell"
+
+
+def test_split_quote_gives_one_row_per_piece(found):
+    first = only(found["forms"][1], "We will sign")
+    second = only(found["forms"][1], "but only if the terms are fair")
+    assert first["speaker_name"] == second["speaker_name"] == "Maria Keller"
+    assert first["cue_start_char"] == second["cue_start_char"]
+
+
+def test_according_to(found):
+    row = only(found["forms"][1], "close to final")
+    assert (row["kind"], row["speaker_name"], row["cue"]) == ("indirect", "Anna Lindqvist", "according to")
+
+
+def test_indirect_speech(found):
+    said = only(found["forms"][1], "negotiators had made real progress")
+    warned = only(found["forms"][1], "unions would strike")
+    assert said["kind"] == warned["kind"] == "indirect"
+    assert (said["speaker_name"], said["cue_lemma"]) == ("Maria Keller", "say")
+    assert (warned["speaker_name"], warned["cue_lemma"]) == ("Jonas Berg", "warn")
+
+
+def test_headline_speaker_colon_claim(found):
+    row = only(found["forms"][1], "Talks Will Resume Next Week")
+    assert (row["paragraph"], row["speaker_name"], row["attribution"]) == (0, "Maria Keller", "headline")
+
+
+# ---------------------------------------------------------------- continuations, marks, scare quotes
+
+def test_continuation_in_the_same_paragraph(found):
+    row = only(found["continuation"][1], "Nobody should doubt it")
+    assert row["speaker_name"] == "Paula Grant" and row["attribution"] == "continuation"
+
+
+def test_continuation_across_an_unclosed_paragraph(found):
+    opened = only(found["continuation"][1], "We counted every vote")
+    closed = only(found["continuation"][1], "count them again on Friday")
+    assert opened["speaker_name"] == closed["speaker_name"] == "Paula Grant"
+    assert opened["paragraph"] + 1 == closed["paragraph"]
+
+
+def test_unbalanced_marks_never_stop_the_article(found):
+    text, rows = found["unbalanced"]
+    last = only(rows, "We are done here")
+    assert last["speaker_name"] == "Daniel Okafor"
+    assert not any("\n" in row["text"] for row in rows)
+
+
+def test_scare_quotes_and_titles_are_not_statements(found):
+    rows = found["scare"][1]
+    assert not rows_with(rows, "peace plan") and not rows_with(rows, "Hard Choices")
+    row = only(rows, "This plan is not serious")
+    assert (row["speaker_name"], row["speaker_role"]) == ("Elena Varga", "Foreign Minister")
+
+
+# ---------------------------------------------------------------- speakers
+
+def test_pronouns_resolve_to_the_latest_subject(found):
+    rows = found["pronouns"][1]
+    he = only(rows, "good day for both our countries")
+    she = only(rows, "We still have work to do")
+    assert (he["speaker"], he["speaker_name"]) == ("he", "Luis Ortega")
+    assert (she["speaker"], she["speaker_name"]) == ("she", "Anna Sorensen")
+
+
+def test_a_role_resolves_to_the_person_who_holds_it(found):
+    row = only(found["pronouns"][1], "border question remained open")
+    assert row["speaker"] == "The prime minister" and row["speaker_name"] == "Anna Sorensen"
+
+
+# ---------------------------------------------------------------- table invariants
+
+def test_offsets_point_into_the_article(found):
+    for text, rows in found.values():
+        for row in rows:
+            assert row["text"] == text[row["start_char"]:row["end_char"]]
+            if row["speaker"] is not None:
+                assert row["speaker"] == text[row["speaker_start_char"]:row["speaker_end_char"]]
+            if row["cue"] is not None:
+                assert row["cue"] == text[row["cue_start_char"]:row["cue_end_char"]]
+            assert row["kind"] in ("direct", "indirect")
+            assert row["speaker_type"] in ("person", "organization", "document", "unknown")
+
+
+def test_rows_fit_the_schema_with_unique_ids(found):
+    rows = [row for _, found_rows in found.values() for row in found_rows]
+    frame = tables.frame("quotes", rows)
+    assert list(frame.columns[:len(tables.SCHEMAS["quotes"])]) == list(tables.SCHEMAS["quotes"])
+    assert frame["quote_id"].is_unique
+
+
+def test_data_files_load_with_their_provenance_line():
+    assert {"say", "add", "tell", "warn", "confirm"} <= set(cue_lexicon())
+    assert speaker_words()["he"] == "pronoun_person"
+
+
+# ---------------------------------------------------------------- the seed, by hand
+
+def test_seed_quotes(seed_analysis, seed_text):
+    quotes = seed_analysis.quotes
+    direct = quotes[quotes["kind"] == "direct"]
+    assert len(direct) == 11
+    assert (direct["speaker_name"] == "Antony Blinken").sum() == 9
+    documents = direct[direct["speaker_type"] == "document"]
+    assert list(documents["speaker_name"]) == ["North Atlantic Treaty"] * 2
+    assert documents["text"].iloc[0].startswith("agree that an armed attack")
+    assert documents["text"].iloc[1].startswith("will assist the Party or Parties")
+    pronouns = direct[direct["speaker"] == "he"]
+    assert sorted(pronouns["cue"]) == ["added", "said", "said"]
+    assert set(pronouns["speaker_name"]) == {"Antony Blinken"}
+    assert set(direct.loc[direct["speaker_type"] == "person", "speaker_role"]) == {"Secretary of State"}
+    indirect = quotes[quotes["kind"] == "indirect"]
+    blinken = indirect[indirect["speaker_name"] == "Antony Blinken"]
+    assert {"confirmed", "stressed", "noted"} <= set(blinken["cue"])
+    for row in quotes.itertuples():
+        assert row.text == seed_text[row.start_char:row.end_char]
+    assert quotes["quote_id"].is_unique

@@ -1,6 +1,8 @@
 """The figures the notebooks draw. Each function takes tables and returns a matplotlib Axes.
 
-One look for every figure: muted colours, no top/right spines, labelled axes.
+One look for every figure: muted colours, no top/right spines, labelled axes. Notebooks
+assign the result (`ax = plots....`): a trailing `;` does not silence it under nbval, which
+runs cells without storing history, so the Axes repr would differ from the stored output.
 """
 
 from __future__ import annotations
@@ -71,8 +73,10 @@ def shares_by_group(shares: pd.DataFrame, title: str, ylabel: str = "% of entity
     """One line per column across the rows (periods), or grouped bars when rows are categories
     such as outlets; `shares` as from `entities.attention`."""
     ax = _axes(ax)
-    kind = "line" if shares.index.name == "date" else "bar"
-    shares.plot(kind=kind, ax=ax, marker="o" if kind == "line" else None, colormap="tab10", rot=45)
+    if shares.index.name == "date":
+        shares.plot(kind="line", marker="o", ax=ax, colormap="tab10", rot=45)
+    else:
+        shares.plot(kind="bar", ax=ax, colormap="tab10", rot=45)
     ax.set(title=title, ylabel=ylabel, xlabel="")
     ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
     return ax

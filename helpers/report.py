@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.explorer import WIDGET_MIMETYPE
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -77,12 +79,21 @@ def _run_one(path: Path, out: Path, parameters: dict) -> RenderedNotebook:
 def _render(notebook, title: str) -> str:
     from nbconvert import HTMLExporter
 
+    _drop_widgets(notebook)
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
     return body
+
+
+def _drop_widgets(notebook) -> None:
+    """Live widgets need a kernel: keep their static fallback (text/html) instead."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_MIMETYPE, None)
 
 
 def _title_and_question(notebook) -> tuple[str, str]:

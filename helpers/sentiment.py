@@ -18,6 +18,7 @@ short or un-English to judge gets score 0, label `neutral` and a `flag`.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import math
 import re
@@ -142,6 +143,19 @@ def _tree_distance(a: Token, b: Token) -> int:
     return 99
 
 
+def _path(word: Token, mention_root: Token) -> str:
+    """Dependency labels from the mention up to the shared ancestor, then down to the word."""
+    up, node = [], mention_root
+    while not node.is_ancestor(word) and node != word and node.head != node:
+        up.append(node.dep_)
+        node = node.head
+    down, other = [], word
+    while other != node and other.head != other:
+        down.append(other.dep_)
+        other = other.head
+    return ">".join(up) + "^" + "<".join(reversed(down))
+
+
 def _distance_bucket(distance: int) -> str:
     if distance <= 1:
         return "d1"
@@ -161,6 +175,24 @@ def _relation(word: Token, mention_root: Token) -> str:
     if word.head == mention_root.head or word.head.i == mention_root.head.i:
         return "sibling"
     return "other"
+
+
+CLAUSE_DEPS = {"conj", "advcl", "ccomp", "relcl", "parataxis", "xcomp", "csubj", "acl"}
+
+
+def _clause(mention: Span) -> list[Token]:
+    """The tokens of the mention's own clause: the subtree of its nearest clause head,
+    without the other clauses hanging off it ("Putin lied, and Zelensky stayed")."""
+    head = mention.root
+    while head.head != head and not (head.pos_ in {"VERB", "AUX"} and any(
+            child.dep_ in {"nsubj", "nsubjpass"} for child in head.children)):
+        head = head.head
+    inside = set(range(mention.start, mention.end))
+    excluded: set[int] = set()
+    for child in head.children:
+        if child.dep_ in CLAUSE_DEPS and not inside & {t.i for t in child.subtree}:
+            excluded.update(t.i for t in child.subtree)
+    return [token for token in head.subtree if token.i not in excluded]
 
 
 def _role(mention_root: Token) -> tuple[str, Token]:
@@ -208,6 +240,17 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
     for token in doc[mention.end:min(mention.end + WINDOW, sentence.end)]:
         add(f"R:{token.lower_}", 1.0, (token.i,))
 
+    # The words of the mention's own clause.
+    clause = _clause(mention)
+    for token in clause:
+        if token.i not in inside and not token.is_punct:
+            add(f"c:{token.lower_}", 1.0, (token.i,))
+            valence = lexicon_valence(token.lower_) or lexicon_valence(token.lemma_.lower())
+            if valence:
+                if _is_negated(token):
+                    valence *= NEGATION_SCALE
+                add(f"lexclause:{'pos' if valence > 0 else 'neg'}", abs(valence) / 4, (token.i,))
+
     # The mention's syntactic role and the words that govern it.
     role, governor = _role(root)
     add(f"role:{role}", 1.0)
@@ -241,11 +284,14 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
         add(f"lex:{place}:{polarity}", abs(value), (token.i,))
         add(f"lexrel:{_relation(token, root) if place != 'self' else 'self'}:{role}:{polarity}",
             abs(value), (token.i,))
+        if place in {"d1", "d2"}:
+            add(f"lexpath:{_path(token, root)}:{polarity}", abs(value), (token.i,))
         linear = min(abs(token.i - mention.start), abs(token.i - (mention.end - 1)))
         add(f"lexlin:{'near' if linear <= 3 else 'mid' if linear <= 8 else 'far'}:{polarity}",
             abs(value), (token.i,))
         polar_sum += value
     add("lexsum", math.tanh(polar_sum), ())
+
     return features
 
 
@@ -320,5 +366,171 @@ def mention_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
+# --------------------------------------------------------------------------------------
+# Sentiment towards mentions
+
+def score_mention(doc: Doc, start: int, end: int) -> dict:
+    """Label, score (P(positive) - P(negative)), probabilities and flag for one mention."""
+    span = mention_span(doc, start, end)
+    flag = "empty" if span is None else text_flag(span.sent.text)
+    if flag:
+        return {"label": "neutral", "score": 0.0, "probabilities": (0.0, 1.0, 0.0), "flag": flag}
+    model = load_target_model()
+    probabilities = model.probabilities(mention_features(span))
+    return {"label": model.classes[int(np.argmax(probabilities))],
+            "score": _probability_score(model, probabilities),
+            "probabilities": tuple(round(float(p), 6) for p in probabilities), "flag": None}
+
+
+def _probability_score(model: TargetModel, probabilities: np.ndarray) -> float:
+    return round(float(probabilities[model.classes.index("positive")]
+                       - probabilities[model.classes.index("negative")]), 6)
+
+
+def _parse(text: str) -> Doc:
+    """Parse without NER, which the mention features do not use (twice as fast)."""
+    from helpers.pipeline import load_model  # here, so that importing this module stays light
+
+    return load_model()(text, disable=["ner"])
+
+
+def score_targets(text: str, spans: Sequence[tuple[int, int]]) -> list[dict]:
+    """`score_mention` for each (start, end) span of `text`, parsing the text once."""
+    if not spans:
+        return []
+    doc = _parse(text or "")
+    return [score_mention(doc, start, end) for start, end in spans]
+
+
+def target_sentiment(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The sentiment expressed towards each mention `text[start:end]`: one of
+    "negative", "neutral", "positive" per span. Empty, blank, too short or non-English
+    text gives "neutral" (see `score_targets` for the flag)."""
+    return [row["label"] for row in score_targets(text, spans)]
+
+
+def explain_mention(doc: Doc, start: int, end: int) -> list[tuple[int, int, float]]:
+    """(start, end, weight) for each word that pushed the sentiment towards the mention
+    `doc.text[start:end]`: weight > 0 pushed it towards positive, < 0 towards negative (in
+    logit units of positive vs negative). The mention's own words can appear too."""
+    span = mention_span(doc, start, end)
+    if span is None or text_flag(span.sent.text):
+        return []
+    pushes = load_target_model().token_weights(mention_features(span))
+    return sorted((doc[i].idx, doc[i].idx + len(doc[i].text), round(float(weight), 3))
+                  for i, weight in pushes.items() if round(float(weight), 3))
+
+
+def explain_target(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
+    """`explain_mention` for a mention of a text that is not parsed yet."""
+    return explain_mention(_parse(text or ""), start, end)
+
+
+def explanation_html(text: str, weights: Iterable[tuple[int, int, float]],
+                     start: int = 0, end: int | None = None,
+                     target: tuple[int, int] | None = None) -> str:
+    """`text[start:end]` as escaped HTML, each weighted word shaded green (positive) or red
+    (negative) by its weight, with the weight in a tooltip; `target` is underlined."""
+    end = len(text) if end is None else end
+    marks = {(s, e): w for s, e, w in weights if start <= s and e <= end}
+    strongest = max((abs(w) for w in marks.values()), default=1.0) or 1.0
+    boundaries = sorted({start, end, *(p for span in marks for p in span),
+                         *((p for p in target if start <= p <= end) if target else ())})
+    pieces = []
+    for left, right in zip(boundaries, boundaries[1:]):
+        piece = html.escape(text[left:right]).replace("\n", "<br>")
+        weight = next((w for (s, e), w in marks.items() if s <= left and right <= e), None)
+        if weight is not None:
+            alpha = 0.15 + 0.75 * abs(weight) / strongest
+            rgb = "22,163,74" if weight > 0 else "220,38,38"
+            piece = (f'<span style="background:rgba({rgb},{alpha:.2f});border-radius:0.2em" '
+                     f'title="{weight:+.3f}">{piece}</span>')
+        if target and target[0] <= left and right <= target[1]:
+            piece = f'<u style="text-decoration-thickness:2px">{piece}</u>'
+        pieces.append(piece)
+    return f'<div style="line-height:1.9;max-width:50em">{"".join(pieces)}</div>'
+
+
+# --------------------------------------------------------------------------------------
+# The `sentiment` table
+
+# Entity types a sentiment can be aimed at (not dates, numbers or amounts).
+TARGET_LABELS = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
+
+
+def _row(context: Context, level: str, unit, start, end, score: float, label: str,
+         method: str, flag: str | None) -> dict:
+    return {"article_id": context.article_id, "level": level, "unit": str(unit),
+            "start_char": start, "end_char": end, "score": round(float(score), 4),
+            "label": label, "method": method, "flag": flag}
+
+
+def _mean_tone(scores: list[float], fallback_text: str) -> tuple[float, str, str | None]:
+    """Mean of the judged sentences' tones; the text's own flag when none was judged."""
+    if not scores:
+        return 0.0, "neutral", text_flag(fallback_text) or "empty"
+    mean = sum(scores) / len(scores)
+    return mean, label_for(mean), None
+
+
 def extract_sentiment(context: Context) -> list[dict]:
-    return []
+    """Records of the `sentiment` table for one article.
+
+    sentence and quote: VADER on the text. paragraph and article: the mean VADER tone of
+    their judged sentences (VADER's compound saturates on long text). entity, per
+    canonical name: `target-lr` averaged over the entity's mentions (label: the class with
+    the highest mean probability), and `vader`, the mean tone of the sentences that
+    mention it, for comparison.
+    """
+    text = context.text
+    rows = []
+    sentence_tones: list[tuple[int, int, float, str | None]] = []
+    for number, sentence in enumerate(context.sentences):
+        start, end = trimmed(sentence)
+        score, label, flag = tone(text[start:end])
+        sentence_tones.append((start, end, score, flag))
+        rows.append(_row(context, "sentence", number, start, end, score, label, LEXICON_METHOD, flag))
+
+    judged = [(start, score) for start, _, score, flag in sentence_tones if not flag]
+    for number, (start, end) in enumerate(context.paragraphs):
+        scores = [score for where, score in judged if start <= where < end]
+        rows.append(_row(context, "paragraph", number, start, end,
+                         *_mean_tone(scores, text[start:end])[:2], LEXICON_METHOD,
+                         _mean_tone(scores, text[start:end])[2]))
+    score, label, flag = _mean_tone([score for _, score in judged], text)
+    rows.append(_row(context, "article", context.article_id, 0, len(text), score, label,
+                     LEXICON_METHOD, flag))
+
+    for quote in context.tables.get("quotes", []):
+        score, label, flag = tone(text[quote["start_char"]:quote["end_char"]])
+        rows.append(_row(context, "quote", quote["quote_id"], quote["start_char"],
+                         quote["end_char"], score, label, LEXICON_METHOD, flag))
+
+    rows.extend(_entity_rows(context, sentence_tones))
+    return rows
+
+
+def _entity_rows(context: Context, sentence_tones) -> list[dict]:
+    mentions: dict[str, list[dict]] = defaultdict(list)
+    for entity in context.tables.get("entities", []):
+        if entity.get("label") in TARGET_LABELS:
+            name = entity.get("canonical") or context.text[entity["start_char"]:entity["end_char"]]
+            mentions[name].append(entity)
+    model = load_target_model()
+    rows = []
+    for name, entities in sorted(mentions.items()):
+        scored = [score_mention(context.doc, e["start_char"], e["end_char"]) for e in entities]
+        judged = [row["probabilities"] for row in scored if not row["flag"]]
+        if judged:
+            mean = np.mean(judged, axis=0)
+            rows.append(_row(context, "entity", name, None, None, _probability_score(model, mean),
+                             model.classes[int(np.argmax(mean))], TARGET_METHOD, None))
+        else:
+            rows.append(_row(context, "entity", name, None, None, 0.0, "neutral", TARGET_METHOD,
+                             scored[0]["flag"]))
+        tones = {(start, score) for start, end, score, flag in sentence_tones if not flag
+                 and any(start <= e["start_char"] < end for e in entities)}
+        score, label, flag = _mean_tone([score for _, score in sorted(tones)],
+                                        " ".join(e.get("text", "") for e in entities))
+        rows.append(_row(context, "entity", name, None, None, score, label, LEXICON_METHOD, flag))
+    return rows

@@ -9,5 +9,7 @@ from helpers.articles import InputError
 from helpers.loading import load_articles, read_articles
 from helpers.pipeline import ModelError
 from helpers.runner import analyze
+from helpers.sentiment import target_sentiment
 
-__all__ = ["Analysis", "InputError", "ModelError", "analyze", "load_articles", "read_articles"]
+__all__ = ["Analysis", "InputError", "ModelError", "analyze", "load_articles", "read_articles",
+           "target_sentiment"]

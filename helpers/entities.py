@@ -49,6 +49,8 @@ MAX_TITLE_TOKENS = 6
 MAX_ROLE_MODIFIERS = 6
 MAX_APPOSITIVE_TOKENS = 8
 HEADLINE_MIN_WORDS = 3
+CORPUS_VOTE_SHARE = 0.75
+CORPUS_VOTE_MIN_MENTIONS = 4
 HEADLINE_TITLE_CASE_SHARE = 0.8
 
 
@@ -126,9 +128,15 @@ def extract_entities(context: Context) -> list[dict]:
 
 
 def _label(ent: Span) -> str:
-    """spaCy's label, except that a nationality word is always NORP ("Lithuanian" as PERSON)."""
+    """spaCy's label, except that a nationality word is always NORP ("Lithuanian" as PERSON)
+    and a name after "Mr", "Ms", "Dr" ... is always a PERSON ("Kilroy-Silk" as ORG in "Mr
+    Kilroy-Silk said")."""
     if ent.label_ not in ("NORP", "GPE", "LANGUAGE") and _clean(ent.text) in demonyms():
         return "NORP"
+    doc = ent.doc
+    if (len(ent) > 1 and ent[0].lower_ in honorifics()) or (
+            ent.start > 0 and doc[ent.start - 1].lower_ in honorifics()):
+        return "PERSON"
     return ent.label_
 
 
@@ -361,18 +369,21 @@ def _vote_labels(mentions: list[dict], key: str) -> None:
 
 def _join_surnames(mentions: list[dict]) -> None:
     """A one-word PERSON mention takes the full name in the article that ends with it (the
-    latest one before it when several do)."""
+    latest one before it when several do), or else the only full name that starts with it
+    ("Steven" -> "Steven Gerrard")."""
     full_names = [m for m in mentions if m["label"] == "PERSON" and len(m["canonical"].split()) > 1]
     for mention in mentions:
         if mention["label"] != "PERSON" or len(mention["canonical"].split()) != 1:
             continue
-        surname = mention["canonical"]
-        candidates = [m for m in full_names if m["canonical"].split()[-1] == surname]
+        word = mention["canonical"]
+        candidates = [m for m in full_names if m["canonical"].split()[-1] == word]
         names = {m["canonical"] for m in candidates}
-        if len(names) == 1:
+        if not names:
+            first_name_of = {m["canonical"] for m in full_names if m["canonical"].split()[0] == word}
+            if len(first_name_of) == 1:
+                mention["canonical"] = first_name_of.pop()
+        elif len(names) == 1:
             mention["canonical"] = names.pop()
-        elif not names:
-            continue
         else:  # several people share the surname: the one named last before it, if any
             earlier = [m for m in candidates if m["start"] < mention["start"]]
             if earlier:
@@ -415,6 +426,7 @@ def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
     ("George Bush", "George W. Bush") count as one person, and the most mentioned form is
     used; different first names ("John Smith", "Jane Smith") leave the surname alone. (The
     same full name is already the same `canonical` in every article.)"""
+    entities = _vote_labels_across_corpus(entities)
     persons = entities["label"] == "PERSON"
     full_names = entities.loc[persons, "canonical"].dropna()
     full_names = full_names[full_names.str.contains(" ", regex=False)].value_counts()
@@ -425,8 +437,32 @@ def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
                         if len({form.split(" ", 1)[0] for form in forms}) == 1}
     surname_only = persons & ~entities["canonical"].str.contains(" ", regex=False).fillna(True)
     joined = entities.loc[surname_only, "canonical"].map(unique_full_name).dropna()
-    entities = entities.copy()
     entities.loc[joined.index, "canonical"] = joined
+    return entities
+
+
+def _vote_labels_across_corpus(entities: pd.DataFrame) -> pd.DataFrame:
+    """A copy where a name the corpus clearly labels one way (at least CORPUS_VOTE_SHARE of
+    its mentions, CORPUS_VOTE_MIN_MENTIONS of them, in two articles or more) takes that label
+    everywhere: "Labour" tagged PERSON in one article is still the party."""
+    entities = entities.copy()
+    named = entities.dropna(subset=["canonical"])
+    votes = named.groupby(["canonical", "label"], observed=True).agg(
+        mentions=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
+    totals = votes.groupby("canonical", observed=True)["mentions"].transform("sum")
+    winners = votes[(votes["mentions"] >= CORPUS_VOTE_SHARE * totals)
+                    & (votes["mentions"] >= CORPUS_VOTE_MIN_MENTIONS) & (votes["articles"] >= 2)
+                    & (votes["mentions"] < totals)]
+    if winners.empty:
+        return entities
+    label_of = dict(zip(winners["canonical"], winners["label"]))
+    new_label = entities["canonical"].map(label_of)
+    changed = new_label.notna() & (new_label != entities["label"])
+    entities.loc[changed, "label"] = new_label[changed]
+    entities.loc[changed & (entities["label"] != "PERSON"), "role"] = None
+    entities.loc[changed, "country"] = [
+        _canonical(name, label)[1] for name, label in zip(entities.loc[changed, "canonical"],
+                                                          entities.loc[changed, "label"])]
     return entities
 
 

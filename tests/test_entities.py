@@ -85,7 +85,7 @@ def test_seed_russia_possessive_and_the_united_states(seed_entities, seed_text):
 # The offset invariant ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["roles", "aliases", "demonyms", "headline", "surnames", "votes",
-                                  "unsafe", "corpus_a", "corpus_b"])
+                                  "first_names", "unsafe", "corpus_a", "corpus_b"])
 def test_offsets_sentences_and_paragraphs_are_true(nlp, name):
     text = fixture(name)
     doc = nlp(text)
@@ -182,6 +182,14 @@ def test_shared_surname_goes_to_the_latest_person_named(nlp):
     assert smith[0] == "Smith"  # in the headline, before either Smith: no way to tell
     assert smith[1] == "Jane Smith"
     assert set(mentions_of(entities, "Robert Jones")["text"]) == {"Robert Jones", "Jones"}
+
+
+def test_first_name_and_honorific_evidence(nlp):
+    entities = entities_of(fixture("first_names"), nlp)
+    canonical = dict(zip(entities["text"], entities["canonical"]))
+    assert canonical["Steven"] == "Steven Gerrard"
+    assert canonical["Kilroy-Silk"] == "Robert Kilroy-Silk"  # spaCy: ORG; "Mr" says PERSON
+    assert set(entities.loc[entities["text"].isin(["Kilroy-Silk", "Fox"]), "label"]) == {"PERSON"}
 
 
 # Across the corpus ----------------------------------------------------------------------
@@ -283,6 +291,16 @@ def test_entity_view_escapes_untrusted_text(nlp):
 def test_data_files_say_where_they_come_from(name):
     first_line = (DATA / name).read_text(encoding="utf-8").splitlines()[0]
     assert first_line.startswith("# ") and "general knowledge" in first_line
+
+
+def test_corpus_majority_label_wins_for_a_clear_majority():
+    rows = [(article, "ORG", "Labour", None, 0, 0) for article in "abcd"]
+    rows += [("e", "PERSON", "Labour", "leader", 0, 0), ("e", "PERSON", "Glasgow", None, 1, 1),
+             ("f", "GPE", "Glasgow", None, 0, 0)]
+    finalized = finalize_entities(_rows(*rows))
+    assert set(finalized.loc[finalized["canonical"] == "Labour", "label"]) == {"ORG"}
+    assert finalized.loc[finalized["canonical"] == "Labour", "role"].isna().all()
+    assert sorted(finalized.loc[finalized["canonical"] == "Glasgow", "label"]) == ["GPE", "PERSON"]
 
 
 def test_surname_joins_the_most_mentioned_form_of_one_name():

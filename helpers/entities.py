@@ -12,8 +12,12 @@ spaCy's NER is used as it is; what this module adds is what a reader needs on to
   Title words are never entities of their own ("State" in "Secretary of State").
 - `country`: the country behind a nationality adjective or noun ("Polish" -> "Poland") or a
   country named as a GPE, from `data/demonyms.csv`.
-- Repairs of NER slips by evidence in the article: the majority label wins among mentions of
-  one canonical name; in a Title Case headline, a phrase is kept only if the body mentions it.
+- Repairs of NER slips by evidence: the majority label wins among mentions of one name in an
+  article (and, in `finalize_entities`, a clear majority across the corpus); a name after
+  "Mr"/"Dr" is a PERSON and a nationality word is NORP; a surname or first name joins the one
+  full name that fits; in a Title Case headline, a phrase is kept only if the body names it
+  (cut back to that name when it only starts with it); an organisation inside a role
+  ("Trade and Industry" Secretary) is a portfolio, not a mention.
 
 Only named things are kept: numeric labels (DATE, MONEY, CARDINAL, ...) are left out.
 """
@@ -49,9 +53,9 @@ MAX_TITLE_TOKENS = 6
 MAX_ROLE_MODIFIERS = 6
 MAX_APPOSITIVE_TOKENS = 8
 HEADLINE_MIN_WORDS = 3
+HEADLINE_TITLE_CASE_SHARE = 0.8
 CORPUS_VOTE_SHARE = 0.75
 CORPUS_VOTE_MIN_MENTIONS = 4
-HEADLINE_TITLE_CASE_SHARE = 0.8
 
 
 @cache
@@ -133,10 +137,10 @@ def _label(ent: Span) -> str:
     Kilroy-Silk said")."""
     if ent.label_ not in ("NORP", "GPE", "LANGUAGE") and _clean(ent.text) in demonyms():
         return "NORP"
-    doc = ent.doc
-    if (len(ent) > 1 and ent[0].lower_ in honorifics()) or (
-            ent.start > 0 and doc[ent.start - 1].lower_ in honorifics()):
-        return "PERSON"
+    after_honorific = ent[1:] if ent[0].lower_ in honorifics() else (
+        ent if ent.start > 0 and ent.doc[ent.start - 1].lower_ in honorifics() else None)
+    if after_honorific and all(token.text[0].isupper() for token in after_honorific if token.is_alpha):
+        return "PERSON"  # but not "Lord of the Rings"
     return ent.label_
 
 

@@ -92,8 +92,15 @@ def _drop_widgets(notebook) -> None:
     """Live widgets need a kernel: keep their static fallback (text/html) instead."""
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
+        kept = []
         for output in cell.get("outputs", []):
-            output.get("data", {}).pop(WIDGET_MIMETYPE, None)
+            data = output.get("data", {})
+            if WIDGET_MIMETYPE in data:
+                data.pop(WIDGET_MIMETYPE)
+                if set(data) <= {"text/plain"}:  # a progress bar: its printed summary stays
+                    continue
+            kept.append(output)
+        cell["outputs"] = kept
 
 
 def _title_and_question(notebook) -> tuple[str, str]:

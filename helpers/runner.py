@@ -10,6 +10,7 @@ assembled from the stored chunks, streamed into one Parquet file per table.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import tempfile
@@ -48,20 +49,22 @@ class Job:
 
 def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | None = None,
             cache: bool = True, out: str | Path | None = None, progress: bool | None = None,
-            chunk_chars: int = CHUNK_CHARS) -> Analysis:
+            chunk_chars: int = CHUNK_CHARS, limit: int | None = None) -> Analysis:
     """Load `inputs`, parse them with one spaCy pipeline and extract every table.
 
     `workers` local processes, or `dask` (a scheduler address, or "local"), share the
     chunks. With `out` (a folder or fsspec URL), the tables are written there as Parquet,
     streamed chunk by chunk, and a run that was interrupted resumes where it stopped.
+    `limit` analyses only the first articles found.
     """
     if out is not None:
         write_analysis(inputs, out, model=model, workers=workers, dask=dask, cache=cache,
-                       progress=progress, chunk_chars=chunk_chars)
+                       progress=progress, chunk_chars=chunk_chars, limit=limit)
         return Analysis.load(out)
     with tempfile.TemporaryDirectory(prefix="helpers-") as scratch:
         parts = str(cache_dir() / "tables") if cache else scratch
-        job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars)
+        job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress,
+                                       chunk_chars, limit)
         store = TableStore(parts)
         frames = {name: _concat(store, keys, name) for name in TABLE_NAMES}
     frames["problems"] = _all_problems(problems, frames["problems"])
@@ -72,11 +75,12 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
 
 def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers: int = 1,
                    dask: str | None = None, cache: bool = True, progress: bool | None = None,
-                   chunk_chars: int = CHUNK_CHARS) -> dict[str, int]:
+                   chunk_chars: int = CHUNK_CHARS, limit: int | None = None) -> dict[str, int]:
     """Run the analysis and write one Parquet file per table into `out`; rows per table."""
     filesystem, root = fsspec.core.url_to_fs(str(out))
     parts = f"{str(out).rstrip('/')}/{PARTS_FOLDER}"
-    job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars)
+    job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress,
+                                   chunk_chars, limit)
     store = TableStore(parts)
     counts = {}
     for name in TABLE_NAMES:
@@ -136,11 +140,11 @@ def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
     return {name: tables.frame(name, rows) for name, rows in records.items()}
 
 
-def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars):
+def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars, limit):
     name = model_name(model)
     job = Job(name, model_id(load_model(name)), extractors_version(), str(parts), cache)
     problems = Problems()
-    chunks = _chunks(iter_articles(inputs, problems), chunk_chars)
+    chunks = _chunks(itertools.islice(iter_articles(inputs, problems), limit), chunk_chars)
     keys = list(_run(chunks, job, workers, dask, progress))
     if not keys:
         raise InputError(f"no articles found in {_describe(inputs)}")

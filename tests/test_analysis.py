@@ -167,3 +167,9 @@ def test_cli_input_mistakes_end_with_one_line_and_no_traceback(tmp_path, args, m
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+
+
+def test_limit_analyses_only_the_first_articles(tmp_path):
+    for n in range(3):
+        (tmp_path / f"a{n}.txt").write_text(f"Story {n}\n\nThe mayor spoke on day {n}.")
+    assert list(helpers.analyze(tmp_path, cache=False, limit=2).articles.article_id) == ["a0", "a1"]

@@ -39,9 +39,19 @@ LEXICON_METHOD = "vader"
 TARGET_METHOD = "target-lr"
 # VADER's own convention for turning a compound score into a label.
 VADER_THRESHOLD = 0.05
-# Below this many words, or this share of English function words, a text is not judged.
+# Below this many words a text is not judged.
 MIN_WORDS = 3
-MIN_ENGLISH_SHARE = 0.12
+# Frequent function words of other European languages that are not English words; a text
+# with more of these than English function words is taken as not English.
+FOREIGN_FUNCTION_WORDS = frozenset("""
+der die das und ist nicht mit von den dem des ein eine einen zu auf für sich wir ich wird sind
+hat auch nach bei über wurde haben oder aber
+le les et est une du dans pour qui que pas sur au aux avec ce cette sont nous il elle
+el los las y es por con para una del lo como pero más su sus se
+di che non della delle gli sono anche nel alla
+het een niet zijn ook voor
+não um uma em os das uma pelo pela
+""".split())
 # VADER scales a negated word's valence by this factor (its N_SCALAR).
 NEGATION_SCALE = -0.74
 WINDOW = 6
@@ -58,11 +68,16 @@ def text_flag(text: str) -> str | None:
         return "empty"
     if len(words) < MIN_WORDS:
         return "too-short"
-    latin = sum(1 for word in words if word.isascii())
+    latin = sum(1 for word in words if _is_latin(word))
     english = sum(1 for word in words if word.lower() in STOP_WORDS)
-    if latin / len(words) < 0.5 or english / len(words) < MIN_ENGLISH_SHARE:
+    foreign = sum(1 for word in words if word.lower() in FOREIGN_FUNCTION_WORDS)
+    if latin / len(words) < 0.5 or (foreign >= 2 and foreign > english):
         return "not-english"
     return None
+
+
+def _is_latin(word: str) -> bool:
+    return all(character < "\u0250" for character in word)
 
 
 def label_for(score: float, threshold: float = VADER_THRESHOLD) -> str:
@@ -465,10 +480,12 @@ def _row(context: Context, level: str, unit, start, end, score: float, label: st
             "label": label, "method": method, "flag": flag}
 
 
-def _mean_tone(scores: list[float], fallback_text: str) -> tuple[float, str, str | None]:
-    """Mean of the judged sentences' tones; the text's own flag when none was judged."""
+def _mean_tone(tones: list[tuple[float, str | None]]) -> tuple[float, str, str | None]:
+    """Mean (score, flag) of the judged ones; when none was judged, neutral with the first
+    flag (the text is empty, too short or not English)."""
+    scores = [score for score, flag in tones if not flag]
     if not scores:
-        return 0.0, "neutral", text_flag(fallback_text) or "empty"
+        return 0.0, "neutral", next((flag for _, flag in tones if flag), "empty")
     mean = sum(scores) / len(scores)
     return mean, label_for(mean), None
 
@@ -491,13 +508,12 @@ def extract_sentiment(context: Context) -> list[dict]:
         sentence_tones.append((start, end, score, flag))
         rows.append(_row(context, "sentence", number, start, end, score, label, LEXICON_METHOD, flag))
 
-    judged = [(start, score) for start, _, score, flag in sentence_tones if not flag]
     for number, (start, end) in enumerate(context.paragraphs):
-        scores = [score for where, score in judged if start <= where < end]
-        rows.append(_row(context, "paragraph", number, start, end,
-                         *_mean_tone(scores, text[start:end])[:2], LEXICON_METHOD,
-                         _mean_tone(scores, text[start:end])[2]))
-    score, label, flag = _mean_tone([score for _, score in judged], text)
+        score, label, flag = _mean_tone([(score, flag) for where, _, score, flag in sentence_tones
+                                         if start <= where < end])
+        rows.append(_row(context, "paragraph", number, start, end, score, label, LEXICON_METHOD,
+                         flag))
+    score, label, flag = _mean_tone([(score, flag) for _, _, score, flag in sentence_tones])
     rows.append(_row(context, "article", context.article_id, 0, len(text), score, label,
                      LEXICON_METHOD, flag))
 
@@ -528,9 +544,7 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
         else:
             rows.append(_row(context, "entity", name, None, None, 0.0, "neutral", TARGET_METHOD,
                              scored[0]["flag"]))
-        tones = {(start, score) for start, end, score, flag in sentence_tones if not flag
-                 and any(start <= e["start_char"] < end for e in entities)}
-        score, label, flag = _mean_tone([score for _, score in sorted(tones)],
-                                        " ".join(e.get("text", "") for e in entities))
+        score, label, flag = _mean_tone([(score, flag) for start, end, score, flag in sentence_tones
+                                         if any(start <= e["start_char"] < end for e in entities)])
         rows.append(_row(context, "entity", name, None, None, score, label, LEXICON_METHOD, flag))
     return rows

@@ -1,0 +1,171 @@
+"""Sentiment: the table's levels and values, target_sentiment, explanations, the model file."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+import helpers
+from helpers import sentiment
+from tests.conftest import FIXTURES, ROOT, analyse_text
+
+LEVELS = {"article", "paragraph", "sentence", "quote", "entity"}
+TARGETS = json.loads((FIXTURES / "sentiment_targets.json").read_text(encoding="utf-8"))
+
+
+def spans_of(text: str, mentions: list[str]) -> list[tuple[int, int]]:
+    return [(text.index(m), text.index(m) + len(m)) for m in mentions]
+
+
+# The table on the seed article
+
+def test_seed_has_every_level(seed_analysis):
+    table = seed_analysis.sentiment
+    assert set(table["level"]) == LEVELS
+    assert (table["level"] == "article").sum() == 1
+    assert (table["level"] == "paragraph").sum() == len(seed_analysis.paragraphs)
+    assert (table["level"] == "sentence").sum() == len(seed_analysis.sentences)
+
+
+def test_seed_values_are_in_range(seed_analysis):
+    table = seed_analysis.sentiment
+    assert table["score"].between(-1, 1).all()
+    assert set(table["label"]) <= {"negative", "neutral", "positive"}
+    assert set(table["method"]) == {"vader", "target-lr"}
+    assert set(table.loc[table["method"] == "target-lr", "level"]) == {"entity"}
+
+
+def test_seed_units_point_at_their_rows(seed_analysis):
+    table = seed_analysis.sentiment
+    quotes = table[table["level"] == "quote"]
+    assert set(quotes["unit"]) == set(seed_analysis.quotes["quote_id"])
+    entities = table[table["level"] == "entity"]
+    assert entities["start_char"].isna().all() and entities["end_char"].isna().all()
+    assert {"Russia", "Ukraine", "NATO"} <= set(entities["unit"])
+    sentences = table[table["level"] == "sentence"].merge(
+        seed_analysis.sentences, left_on=["unit"], right_on=seed_analysis.sentences["sentence"].astype(str))
+    assert (sentences["start_char_x"] == sentences["start_char_y"]).all()
+
+
+def test_label_agrees_with_score_for_tone(seed_analysis):
+    table = seed_analysis.sentiment
+    tone = table[table["method"] == "vader"]
+    assert (tone["label"] == tone["score"].map(sentiment.label_for)).all()
+
+
+def test_extraction_is_deterministic(nlp, seed_text):
+    first = analyse_text(seed_text, nlp)["sentiment"]
+    second = analyse_text(seed_text, nlp)["sentiment"]
+    assert first == second and first
+
+
+# Text that cannot be judged
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("", "empty"), ("   \n\n ", "empty"), ("12 34", "empty"), ("Tusk", "too-short"),
+    ("Russia wins", "too-short"),
+    ("Это очень плохо и ужасно сегодня", "not-english"),
+    ("El gobierno de España anunció el lunes una nueva ayuda militar para Ucrania.", "not-english"),
+])
+def test_unjudged_text_is_neutral_with_a_flag(text, flag):
+    assert sentiment.text_flag(text) == flag
+    assert sentiment.tone(text) == (0.0, "neutral", flag)
+
+
+def test_english_headline_is_judged():
+    assert sentiment.text_flag("Russia Invades Ukraine") is None
+    assert sentiment.tone("A terrible, brutal war")[1] == "negative"
+
+
+def test_non_english_article_is_neutral_and_flagged(nlp):
+    text = (FIXTURES / "sentiment_german.txt").read_text(encoding="utf-8")
+    rows = analyse_text(text, nlp)["sentiment"]
+    assert rows and all(row["label"] == "neutral" and row["score"] == 0 for row in rows)
+    assert {row["flag"] for row in rows} == {"not-english"}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Hi."])
+def test_tiny_article_gives_rows_without_error(nlp, text):
+    rows = analyse_text(text, nlp)["sentiment"]
+    article = [row for row in rows if row["level"] == "article"]
+    assert len(article) == 1 and article[0]["label"] == "neutral" and article[0]["flag"]
+
+
+# Sentiment towards a mention
+
+@pytest.mark.parametrize("case", TARGETS, ids=[case["text"][:30] for case in TARGETS])
+def test_two_targets_in_one_sentence_get_their_own_labels(case):
+    mentions = [mention for mention, _ in case["targets"]]
+    expected = [label for _, label in case["targets"]]
+    assert helpers.target_sentiment(case["text"], spans_of(case["text"], mentions)) == expected
+
+
+def test_target_sentiment_edge_cases():
+    assert helpers.target_sentiment("", [(0, 0)]) == ["neutral"]
+    assert helpers.target_sentiment("Some text here.", []) == []
+    text = "The minister praised the brave rescuers."
+    assert helpers.target_sentiment(text, [(0, 0), (3, 3), (50, 60), (4, 12)])[:3] == ["neutral"] * 3
+
+
+def test_target_sentiment_is_deterministic():
+    case = TARGETS[0]
+    spans = spans_of(case["text"], [m for m, _ in case["targets"]])
+    first = sentiment.score_targets(case["text"], spans)
+    assert all(sentiment.score_targets(case["text"], spans) == first for _ in range(3))
+    assert all(-1 <= row["score"] <= 1 for row in first)
+
+
+# Explanations
+
+def test_target_explanation_names_the_words_that_pushed():
+    case = TARGETS[0]
+    text = case["text"]
+    (putin,) = spans_of(text, ["Putin"])
+    weights = sentiment.explain_target(text, *putin)
+    words = {text[start:end]: weight for start, end, weight in weights}
+    assert words["condemned"] < 0
+    assert min(words, key=words.get) in {"condemned", "brutal", "invasion"}
+    assert all(0 <= start < end <= len(text) for start, end, _ in weights)
+
+
+def test_tone_explanation_follows_the_lexicon_and_negation():
+    text = "The talks were not good; the shelling was terrible."
+    words = {text[s:e]: w for s, e, w in sentiment.explain_tone(text)}
+    assert words["good"] < 0 and words["terrible"] < 0
+    assert sentiment.explain_tone("Great progress")[0][2] > 0
+
+
+def test_explanation_html_escapes_article_text():
+    text = 'He said <script>alert("x")</script> was a terrible idea.'
+    rendered = sentiment.explanation_html(text, sentiment.explain_tone(text))
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+    assert "terrible" in rendered and "rgba(220,38,38" in rendered
+
+
+# The model file
+
+def test_model_file_is_small_json_without_pickle():
+    path = sentiment.MODEL_PATH
+    assert path.stat().st_size < 20_000_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["classes"] == ["negative", "neutral", "positive"]
+    assert not list(path.parent.glob("*.pkl")) and not list(path.parent.glob("*.joblib"))
+
+
+def test_model_loads_in_under_five_seconds():
+    started = time.perf_counter()
+    model = sentiment.TargetModel.load()
+    assert time.perf_counter() - started < 5
+    assert len(model.weights) > 1000
+
+
+def test_training_script_reproduces_the_shipped_model(shared_dir, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "model.json"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "train_sentiment.py"), "--out", str(out)],
+                   check=True, capture_output=True)
+    assert json.loads(out.read_text()) == json.loads(sentiment.MODEL_PATH.read_text())

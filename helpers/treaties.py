@@ -33,7 +33,14 @@ TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
 # to. Anaphora need a closer antecedent than provisions: "the agreement" drifts to other
 # deals quickly, while "Article 5" keeps meaning NATO's for a whole briefing answer.
 PROVISION_CONTEXT_CHARS = 1500
-ANAPHOR_CONTEXT_CHARS = 700
+ANAPHOR_CONTEXT_CHARS = 1000
+# Provisions news cites by number alone; when several instruments are in view, "Article 5"
+# goes to the one famous for it.
+FAMOUS_PROVISIONS = {
+    "north-atlantic-treaty": {"Article 4", "Article 5"},
+    "treaty-on-european-union": {"Article 7", "Article 42(7)", "Article 50"},
+    "un-charter": {"Article 2(4)", "Article 51", "Chapter VI", "Chapter VII", "Chapter VIII"},
+}
 
 NUMBER_WORDS = {word: number for number, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -52,6 +59,8 @@ NOT_TREATIES = ("North Atlantic Treaty Organization", "North Atlantic Treaty Org
                 "Paris Agreement on Vietnam")
 
 _APOSTROPHE = "['\u2019]"
+# A name starts a word, or follows "anti-" / "pro-" ("anti-TPP activists").
+_NAME_START = r"(?:(?<=[Aa]nti-)|(?<=[Pp]ro-)|(?<![\w-]))"
 _DASH = "(?:[-\u2010\u2011\u2013]|\\s)"
 _NUMBER = (r"(?:\d{1,3}(?:\s?\(\d{1,2}\))?(?:\s?\([a-z]\))?(?![\d.,]\d)"
            r"|(?-i:[IVXLC]{1,6})\b"
@@ -66,7 +75,7 @@ PROVISION = re.compile(
     r"|(?P<chapter>[Cc]hapter\s+(?P<chapter_number>(?-i:[IVX]{1,5})\b|\d{1,2}\b))"
     r")")
 # Which words may follow "Article N" to tie it to a named instrument.
-LINK_RIGHT = re.compile(r"\s*,?\s*(?:of|in|under|from)\s+(?:the\s+|its\s+)?", re.I)
+LINK_RIGHT = re.compile(r"\s*,?\s*(?:of|in|under|from)\s+(?:the\s+|its\s+)?(?:\d{4}\s+)?", re.I)
 POSSESSIVE_END = re.compile(rf"(?:{_APOSTROPHE}s?)?\s+(?:own\s+|founding\s+)?$")
 # A provision of a country's own law, a bankruptcy chapter, a court under the US constitution.
 DOMESTIC_AFTER = re.compile(
@@ -76,11 +85,21 @@ DOMESTIC_AFTER = re.compile(
 CHAPTER_DOMESTIC_AFTER = re.compile(r"\s*(?:bankruptcy|protection|filing|of\s+(?:the\s+)?(?:U\.?S\.?\s+)?[Bb]ankruptcy)")
 DOMESTIC_BEFORE = re.compile(r"(?:[Cc]onstitution(?:al)?|[Bb]ankruptcy|Section\s+\d+,?)\s*$")
 BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
+# "the treaty", "this accord", "the global climate deal": up to three lowercase modifiers,
+# none of which names another kind of deal ("the ceasefire agreement", "a new treaty").
 ANAPHOR = re.compile(
-    r"(?<!\w)[Tt]he\s+(?:(?:nuclear|climate|peace|trade|arms(?: control)?|original|same|"
-    r"whole|entire|landmark|historic|new)\s+)?"
+    r"(?<!\w)(?P<determiner>[Tt]he|[Tt]his|[Tt]hat)\s+"
+    r"(?P<modifiers>(?:(?:[a-z][a-z-]*|\d[\w-]*)\s+){0,3}?)"
     r"(?P<noun>[Tt]reaty|[Aa]ccords?|[Aa]greement|[Pp]act|[Dd]eal|[Cc]onvention|[Cc]harter|"
-    r"[Pp]rotocol)(?![\w-])(?!\s+(?:of|on|between|with|to|that)\b)")
+    r"[Pp]rotocol|[Cc]onstitution)(?![\w-])(?!\s+(?:of|on|between|with|to|that)\b)")
+OTHER_DEAL_WORDS = frozenset(
+    "new another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
+    "bilateral free business settlement plea merger labor labour union tax spending debt "
+    "umbrella proposed possible future draft domestic political power-sharing".split())
+# "He said that agreement was near": "that" is a conjunction there, not a determiner.
+THAT_AS_CONJUNCTION = re.compile(
+    r"\b(?:said|says|say|saying|think|thinks|believe|believes|hope|hopes|ensure|means|argue[ds]?|"
+    r"noted|added|clear|sure|so|now|and)\s+$", re.I)
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,7 @@ class Treaty:
     founds: bool
     articles: int | None
     kind: str
+    successor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +133,8 @@ def load_treaties() -> tuple[Treaty, ...]:
         return tuple(Treaty(row["treaty_id"], row["name"], _split(row["aliases"]),
                             int(row["year"]) if row["year"] else None,
                             _split(row["organisation"]), row["founds"] == "yes",
-                            int(row["articles"]) if row["articles"] else None, row["kind"])
+                            int(row["articles"]) if row["articles"] else None, row["kind"],
+                            row["successor"] or None)
                      for row in rows)
 
 
@@ -151,7 +172,7 @@ def _matchers() -> _Matchers:
     org_forms = {org for t in treaties if t.founds for org in t.organisations}
     organisations = _trie_pattern(org_forms, case_sensitive=True)
     return _Matchers(
-        names=re.compile(rf"(?<![\w-])(?i:{names})(?![\w-])(?!\s+(?:Act|Implementation)\b)"),
+        names=re.compile(rf"{_NAME_START}(?i:{names})(?![\w-])(?!\s+(?:Act|Implementation)\b)"),
         by_form=by_form,
         acronyms=_acronyms_by_form(name_forms),
         organisations=re.compile(rf"(?<![\w-]){organisations}(?![\w-])"),
@@ -199,7 +220,7 @@ def _acronyms_by_form(forms) -> dict[str, list[tuple[str, ...]]]:
     acronyms: dict[str, list[tuple[str, ...]]] = {}
     for form in forms:
         words = tuple(w for w in re.split(r"[\s\-\u2013]+", form)
-                      if sum(c.isupper() for c in w) >= 2 and not any(c.islower() for c in w))
+                      if sum(c.isupper() for c in w) >= 2)  # "NPT", "TiSA", "PfP"
         acronyms.setdefault(_normalise(form), []).append(words)
     return acronyms
 
@@ -208,11 +229,10 @@ def extract_treaty_refs(context: Context) -> list[dict]:
     """Records of the `treaty_refs` table for one article."""
     text = context.text
     matchers = _matchers()
-    names = _find_names(text, matchers)
+    names = _find_names(text, matchers, _year(context.article.get("date")))
     organisations = [Mention(m.start(), m.end(), matchers.by_organisation[_normalise(m.group())], True)
                      for m in matchers.organisations.finditer(text)]
-    names += _find_anaphora(text, names)
-    names.sort(key=lambda mention: mention.start)
+    names = _with_anaphora(text, names)
     provisions, used = _find_provisions(text, names, organisations, matchers)
     records = [context.record(m.start, m.end, treaty_id=m.treaty.treaty_id, treaty=m.treaty.name,
                               provision=None)
@@ -223,7 +243,13 @@ def extract_treaty_refs(context: Context) -> list[dict]:
     return sorted(records, key=lambda r: (r["start_char"], r["end_char"], r["provision"] or ""))
 
 
-def _find_names(text: str, matchers: _Matchers) -> list[Mention]:
+def _year(date) -> int | None:
+    text = str(date) if date is not None else ""
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _find_names(text: str, matchers: _Matchers, year: int | None) -> list[Mention]:
+    by_id = {treaty.treaty_id: treaty for treaty in load_treaties()}
     mentions: list[Mention] = []
     for match in matchers.names.finditer(text):
         key = _normalise(match.group())
@@ -233,9 +259,17 @@ def _find_names(text: str, matchers: _Matchers) -> list[Mention]:
         # the regex ignores case; acronyms must keep it ("NPT", not "npt")
         if not any(all(word in match.group() for word in words) for words in matchers.acronyms[key]):
             continue
+        successor = by_id.get(treaty.successor)
+        if successor and year and successor.year and year >= successor.year and _is_generic(match.group()):
+            treaty = successor  # "the START treaty" in 2010 is New START
         end = _after_acronym_in_brackets(text, match.end(), treaty)
         mentions.append(Mention(match.start(), end, treaty))
     return mentions
+
+
+def _is_generic(name: str) -> bool:
+    """A name without a number of its own: "START treaty", not "START I"."""
+    return not any(re.fullmatch(r"[IVX]+|\d", word) for word in re.split(r"[\s-]+", name))
 
 
 def _after_acronym_in_brackets(text: str, end: int, treaty: Treaty) -> int:
@@ -246,19 +280,30 @@ def _after_acronym_in_brackets(text: str, end: int, treaty: Treaty) -> int:
     return end
 
 
-def _find_anaphora(text: str, names: list[Mention]) -> list[Mention]:
-    """ "the treaty", "the accord" ... for the instrument named shortly before."""
-    starts = [mention.start for mention in names]
+def _with_anaphora(text: str, names: list[Mention]) -> list[Mention]:
+    """`names` plus "the treaty", "this accord" ... for the instrument named shortly before.
+
+    A resolved anaphor is itself an antecedent, so a chain of "the treaty" through a long
+    briefing stays with the instrument named at its start."""
+    mentions = list(names)
     named_spans = [(mention.start, mention.end) for mention in names]
-    found = []
     for match in ANAPHOR.finditer(text):
-        if any(start <= match.start() < end or start < match.end() <= end for start, end in named_spans):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in named_spans) or not _is_anaphor(text, match):
             continue
-        antecedent = _last_before(names, starts, match.start(), ANAPHOR_CONTEXT_CHARS)
+        starts = [mention.start for mention in mentions]
+        antecedent = _last_before(mentions, starts, start, ANAPHOR_CONTEXT_CHARS)
         if antecedent and _noun_fits(match.group("noun"), antecedent.treaty):
-            found.append(Mention(match.start() + 4 if text[match.start() + 3] == " " else match.start(),
-                                 match.end(), antecedent.treaty))
-    return found
+            mention = Mention(match.start("modifiers"), end, antecedent.treaty)
+            mentions.insert(bisect_right(starts, mention.start), mention)
+    return mentions
+
+
+def _is_anaphor(text: str, match: re.Match) -> bool:
+    if set(match.group("modifiers").split()) & OTHER_DEAL_WORDS:
+        return False
+    return match.group("determiner").lower() != "that" or not THAT_AS_CONJUNCTION.search(
+        text, max(0, match.start() - 30), match.start())
 
 
 def _noun_fits(noun: str, treaty: Treaty) -> bool:
@@ -275,6 +320,7 @@ def _find_provisions(text, names, organisations, matchers):
     cues = sorted(names + organisations, key=lambda mention: mention.start)
     cue_starts = [mention.start for mention in cues]
     results, used = [], []
+    cited: dict[str, Treaty] = {}  # provision -> the treaty the article tied it to by name
     for match in PROVISION.finditer(text):
         provisions = _provisions(match)
         if not provisions:
@@ -288,12 +334,13 @@ def _find_provisions(text, names, organisations, matchers):
                 continue
             treaty, linked_start = _linked_before(text, start, matchers, names, name_starts)
         if treaty is None:
-            treaty = _from_context(text, start, end, provisions, cues, cue_starts)
+            treaty = cited.get(provisions[0]) or _from_context(text, start, end, provisions, cues, cue_starts)
             if treaty is None:
                 continue
         else:
             start, end = min(start, linked_start), max(end, linked_end or end)
             used.append((start, end))
+            cited.update((provision, treaty) for provision in provisions)
         results += [(start, end, treaty, provision) for provision in provisions]
     return results, used
 
@@ -358,28 +405,46 @@ def _linked_before(text, start, matchers, names, name_starts):
 
 
 def _from_context(text, start, end, provisions, cues, cue_starts):
-    """The instrument a bare provision refers to: the nearest one or founding organisation
-    named before it (or later in its own paragraph), if it has such a provision."""
+    """The instrument a bare provision refers to, among those named (or whose founding
+    organisation is named) shortly before it or in its own paragraph: one famous for this
+    provision, else the nearest in the paragraph, else the nearest before.
+    Only instruments that have such a provision qualify."""
+    paragraph_start = text.rfind("\n\n", 0, start) + 1
     paragraph_end = text.find("\n\n", end)
     paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    is_chapter = provisions[0].startswith("Chapter")
+    if is_chapter and (provisions[0] not in CITED_CHAPTERS or BANKRUPTCY.search(text, paragraph_start, paragraph_end)):
+        return None  # "Chapter 11" and any chapter near "bankruptcy": US bankruptcy chapters
+    window_start = max(0, start - PROVISION_CONTEXT_CHARS)
+    nearby = [cue for cue in cues[bisect_right(cue_starts, window_start - 1):bisect_right(cue_starts, paragraph_end)]
+              if cue.start < paragraph_end and (cue.end <= start or cue.start >= end)
+              and _has_provisions(cue.treaty, provisions)]
+    if not nearby:
+        # A Roman "Chapter VII" on its own is the UN Charter's; bankruptcy chapters are Arabic.
+        return _un_charter() if is_chapter and provisions[0].split()[1].isalpha() else None
+    famous = [cue for cue in nearby if set(provisions) <= FAMOUS_PROVISIONS.get(cue.treaty.treaty_id, set())]
+    if famous:
+        return min(famous, key=lambda cue: _distance(cue, start, end)).treaty
+    in_paragraph = [cue for cue in nearby if cue.start >= paragraph_start]
+    if in_paragraph:
+        return min(in_paragraph, key=lambda cue: _distance(cue, start, end)).treaty
+    before = [cue for cue in nearby if cue.end <= start]
+    return before[-1].treaty if before else None
+
+
+def _has_provisions(treaty: Treaty, provisions: list[str]) -> bool:
     if provisions[0].startswith("Chapter"):
-        # Only the UN Charter's chapters are cited bare in news ("a Chapter 7 resolution");
-        # a chapter in a paragraph about bankruptcy is a US bankruptcy chapter.
-        paragraph_start = text.rfind("\n\n", 0, start) + 1
-        if provisions[0] not in CITED_CHAPTERS or BANKRUPTCY.search(text, paragraph_start, paragraph_end):
-            return None
-        cues = [cue for cue in cues if cue.treaty.treaty_id == "un-charter"]
-        cue_starts = [cue.start for cue in cues]
-    before = _last_before(cues, cue_starts, start, PROVISION_CONTEXT_CHARS)
-    after = next((cue for cue in cues[bisect_right(cue_starts, end):] if cue.start < paragraph_end), None)
-    candidate = before or after
-    if candidate is None:
-        return None
-    treaty = candidate.treaty
-    numbers = [int(re.match(r"Article (\d+)", p).group(1)) for p in provisions if p.startswith("Article")]
-    if numbers and treaty.articles and max(numbers) > treaty.articles:
-        return None
-    return treaty
+        return treaty.treaty_id == "un-charter"
+    numbers = [int(re.match(r"Article (\d+)", p).group(1)) for p in provisions]
+    return not treaty.articles or max(numbers) <= treaty.articles
+
+
+def _distance(cue: Mention, start: int, end: int) -> int:
+    return start - cue.end if cue.end <= start else cue.start - end
+
+
+def _un_charter() -> Treaty:
+    return next(treaty for treaty in load_treaties() if treaty.treaty_id == "un-charter")
 
 
 def _last_before(mentions, starts, position, distance):

@@ -1,0 +1,172 @@
+"""Score the `treaty_refs` table against the hand-annotated dev set, and time it.
+
+    .venv/bin/python benchmarks/treaties.py
+
+Gold: `annotations/treaty_refs_dev.csv`, spans in articles of ../shared (corpus/ and
+data/polnear/train) given by path and character offsets; every listed article is annotated in
+full. Rows labelled `reference` are the gold mentions; `non-reference` rows are tricky spans
+that must not be found (counted separately); `out-of-scope` rows (an instrument only described,
+or "the deal" before the article names it) are ignored: a prediction on one counts neither way.
+
+- Precision and recall at two levels: (span overlap, treaty) and (span overlap, treaty,
+  provision). A gold mention is found when a prediction overlaps it by a character with the
+  same treaty (and provision); a prediction is right when it overlaps such a gold mention.
+- Recall per form (acronym, alias, anaphor, context, phrase ...).
+- Speed: extraction time on the parsed docs as a share of parse time.
+Writes `results/treaties.json`; the list of errors there has offsets and ids, never text.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ANNOTATIONS = ROOT / "benchmarks" / "annotations" / "treaty_refs_dev.csv"
+RESULTS = ROOT / "benchmarks" / "results" / "treaties.json"
+sys.path.insert(0, str(ROOT))  # run as a script from any folder
+
+
+def main() -> int:
+    if not SHARED.is_dir():
+        print("../shared is not present: nothing to score (the dev set refers to its articles).")
+        return 0
+    from helpers.loading import load_articles
+    from helpers.pipeline import load_model, model_id
+    from helpers.structure import Context
+    from helpers.treaties import extract_treaty_refs
+
+    gold = read_annotations()
+    nlp = load_model()
+    predictions, parse_seconds, extract_seconds = {}, 0.0, 0.0
+    for path in sorted(gold):
+        article = load_articles(SHARED / path).iloc[0].to_dict()
+        check_offsets(path, article["text"], gold[path])
+        started = time.perf_counter()
+        doc = nlp(article["text"])
+        parse_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        predictions[path] = extract_treaty_refs(Context(article, doc))
+        extract_seconds += time.perf_counter() - started
+    results = {
+        "model": model_id(nlp),
+        "articles": len(gold),
+        "gold": dict(Counter(row["label"] for rows in gold.values() for row in rows)),
+        "treaty": score(gold, predictions, with_provision=False),
+        "treaty_and_provision": score(gold, predictions, with_provision=True),
+        "recall_by_form": recall_by_form(gold, predictions),
+        "non_references_found": false_alarms(gold, predictions),
+        "extraction_seconds": round(extract_seconds, 3),
+        "parse_seconds": round(parse_seconds, 3),
+        "extraction_share_of_parse_percent": round(100 * extract_seconds / parse_seconds, 2),
+        "errors": errors(gold, predictions),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    for level in ("treaty", "treaty_and_provision"):
+        figures = results[level]
+        print(f"{level:22} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
+              f"({figures['true_positive_predictions']}/{figures['predictions']} predictions, "
+              f"{figures['found']}/{figures['gold']} gold)")
+    print(f"tricky non-references found: {results['non_references_found']['found']}"
+          f"/{results['non_references_found']['total']}")
+    print(f"extraction time: {results['extraction_share_of_parse_percent']}% of parse time")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def read_annotations() -> dict[str, list[dict]]:
+    with ANNOTATIONS.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        gold: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
+            row["provision"] = row["provision"] or None
+            gold[row["path"]].append(row)
+    return dict(gold)
+
+
+def check_offsets(path: str, text: str, rows: list[dict]) -> None:
+    """Stop if the article changed since it was annotated."""
+    for row in rows:
+        digest = hashlib.sha1(text[row["start_char"]:row["end_char"]].encode()).hexdigest()[:10]
+        if digest != row["span_sha1"]:
+            raise SystemExit(f"{path}: the span at {row['start_char']} no longer matches its annotation")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["start_char"] < b["end_char"] and b["start_char"] < a["end_char"]
+
+
+def agrees(prediction: dict, row: dict, with_provision: bool) -> bool:
+    return (overlaps(prediction, row) and prediction["treaty_id"] == row["treaty_id"]
+            and (not with_provision or prediction["provision"] == row["provision"]))
+
+
+def counted(prediction: dict, rows: list[dict]) -> bool:
+    """False for a prediction that only touches out-of-scope spans."""
+    touches = [row for row in rows if overlaps(prediction, row)]
+    return not touches or any(row["label"] != "out-of-scope" for row in touches)
+
+
+def score(gold, predictions, with_provision: bool) -> dict:
+    right = total = found = references = 0
+    for path, rows in gold.items():
+        refs = [row for row in rows if row["label"] == "reference"]
+        kept = [p for p in predictions[path] if counted(p, rows)]
+        total += len(kept)
+        right += sum(any(agrees(p, row, with_provision) for row in refs) for p in kept)
+        references += len(refs)
+        found += sum(any(agrees(p, row, with_provision) for p in kept) for row in refs)
+    return {"precision": round(right / total, 4) if total else None,
+            "recall": round(found / references, 4) if references else None,
+            "true_positive_predictions": right, "predictions": total,
+            "found": found, "gold": references}
+
+
+def recall_by_form(gold, predictions) -> dict:
+    found, total = Counter(), Counter()
+    for path, rows in gold.items():
+        for row in rows:
+            if row["label"] == "reference":
+                total[row["form"]] += 1
+                found[row["form"]] += any(agrees(p, row, True) for p in predictions[path])
+    return {form: {"found": found[form], "gold": total[form], "recall": round(found[form] / total[form], 3)}
+            for form in sorted(total)}
+
+
+def false_alarms(gold, predictions) -> dict:
+    negatives = [(path, row) for path, rows in gold.items() for row in rows if row["label"] == "non-reference"]
+    hit = [(path, row) for path, row in negatives if any(overlaps(p, row) for p in predictions[path])]
+    return {"found": len(hit), "total": len(negatives),
+            "spans": [f"{path}:{row['start_char']}-{row['end_char']}" for path, row in hit]}
+
+
+def errors(gold, predictions) -> list[dict]:
+    """Missed gold mentions and wrong predictions, by offsets and ids."""
+    found = []
+    for path, rows in gold.items():
+        refs = [row for row in rows if row["label"] == "reference"]
+        for row in refs:
+            if not any(agrees(p, row, True) for p in predictions[path]):
+                got = [f"{p['treaty_id']} {p['provision'] or ''}".strip() for p in predictions[path] if overlaps(p, row)]
+                found.append({"path": path, "start_char": row["start_char"], "end_char": row["end_char"],
+                              "gold": f"{row['treaty_id']} {row['provision'] or ''}".strip(),
+                              "predicted": "; ".join(got) or None, "form": row["form"]})
+        for p in predictions[path]:
+            if counted(p, rows) and not any(agrees(p, row, True) for row in refs) and \
+                    not any(overlaps(p, row) for row in refs):
+                found.append({"path": path, "start_char": p["start_char"], "end_char": p["end_char"],
+                              "gold": None, "predicted": f"{p['treaty_id']} {p['provision'] or ''}".strip(),
+                              "form": None})
+    return sorted(found, key=lambda e: (e["path"], e["start_char"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

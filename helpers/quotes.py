@@ -231,15 +231,16 @@ class _Article:
     # ---- people, organisations and documents in the article
 
     def _people(self) -> list[Person]:
-        mentions = [e for e in self._entities() if e["label"] == "PERSON"]
+        mentions = [e for e in self._entities()
+                    if e["label"] == "PERSON" or (e["label"] == "ORG" and self._looks_like_a_name(e["text"]))]
         full_names = self._full_names(mentions)
         people = []
         for mention in mentions:
             start, end = mention["start_char"], mention["end_char"]
-            name = mention.get("canonical") or self._own_canonical(mention["text"], full_names)
+            name = self._own_canonical(mention.get("canonical") or mention["text"], full_names)
             role = mention.get("role") or self._role_before(start)
             head = self.doc[self.token_at(end - 1)]
-            people.append(Person(start, end, name, role, head.dep_ in SUBJECT_DEPS))
+            people.append(Person(start, end, name, role, self._is_main_subject(head)))
         # a role given once ("Secretary of State Antony Blinken") holds for the whole article
         roles = {}
         for person in people:
@@ -249,22 +250,63 @@ class _Article:
             person.role = person.role or roles.get(person.name)
         return [p for p in people if not self._in_quote(p.start)]
 
+    def _looks_like_a_name(self, text: str) -> bool:
+        """An ORG entity that is two or three capitalised words and no organisation word
+        ("Sean Hannity") is a person the tagger mislabelled."""
+        words = text.split()
+        return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) \
+            and not any(self.words.get(w.lower().strip(".’'s")) == "organization" for w in words)
+
+    def _is_main_subject(self, head: Token) -> bool:
+        """The subject of a main clause or of a speech verb, not of reported content."""
+        if head.dep_ not in SUBJECT_DEPS:
+            return False
+        verb = head.head
+        while verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+        return verb.dep_ == "ROOT" or self.is_cue(verb, direct_only=False)
+
     def _full_names(self, mentions: list[dict]) -> dict[str, str]:
-        """surname -> the first full name in the article that ends with it."""
-        full: dict[str, str] = {}
+        """surname -> the most frequent full name in the article that ends with it (the
+        earliest on a tie)."""
+        counts: dict[str, dict[str, int]] = {}
         for mention in mentions:
-            words = _name_words(mention["text"])
-            if len(words) >= 2:
-                full.setdefault(words[-1], " ".join(words))
+            for text in {mention["text"], mention.get("canonical") or mention["text"]}:
+                words = self._without_common_nouns(_name_words(text))
+                if len(words) >= 2:
+                    names = counts.setdefault(words[-1], {})
+                    name = " ".join(words)
+                    names[name] = names.get(name, 0) + 1
+        full = {}
+        for surname, names in counts.items():
+            best = max(names, key=names.get)
+            # a form that others only lengthen ("Donald Trump" in "Billionaire Donald Trump")
+            shorter = [n for n in names if n != best and best.endswith(" " + n) and " " in n]
+            full[surname] = min(shorter, key=len) if shorter else best
         return full
 
     def _own_canonical(self, text: str, full_names: dict[str, str]) -> str:
-        words = _name_words(text)
+        """The full name for a mention: a surname gets the article's full name, and a name
+        loses leading common nouns ("Billionaire Donald Trump" -> "Donald Trump")."""
+        words = self._without_common_nouns(_name_words(text))
         if not words:
             return text
-        if len(words) == 1:
-            return full_names.get(words[0], words[0])
-        return full_names.get(words[-1], " ".join(words))
+        full = full_names.get(words[-1])
+        if len(words) == 1 or (full and (full.endswith(" ".join(words)) or " ".join(words).endswith(" " + full))):
+            return full or words[0]
+        return " ".join(words)
+
+    def _without_common_nouns(self, words: list[str]) -> list[str]:
+        """Drop leading words that are not names ("Actress", "Billionaire"): role words, and
+        words the article also writes in lower case."""
+        while len(words) > 1 and (words[0].lower() in self.common_words
+                                  or self.words.get(words[0].lower()) in ("role", "honorific")):
+            words = words[1:]
+        return words
+
+    @functools.cached_property
+    def common_words(self) -> set[str]:
+        return {t.text for t in self.doc if t.is_lower}
 
     def _role_before(self, start: int) -> str | None:
         """Title-case role words right before a name: "Secretary of State" Antony Blinken."""
@@ -573,7 +615,7 @@ class _Article:
             objects = [t for t in self.doc[cue.i + 1].children if t.dep_ == "pobj"]
             return self._mention(objects[0]) if objects else None
         verb = cue
-        for _ in range(3):
+        for _ in range(6):
             subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]]
             if subjects:
                 subject = subjects[0]
@@ -689,6 +731,12 @@ class _Article:
         for person in self.people:
             if person.name.split()[-1] == words[-1]:
                 return person
+        # a name the tagger missed: the most frequent "Given Surname" in the article
+        forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(words[-1]) + r")\b", self.text)
+        forms = [f for f in forms if self.words.get(f.split()[0].lower()) is None]
+        if forms and len(words) <= 2:
+            name = max(set(forms), key=lambda f: (forms.count(f), -self.text.find(f)))
+            return Person(char, char, name, None, True)
         return None
 
     def _by_role(self, words: list[str], char: int) -> Person | None:

@@ -80,3 +80,18 @@ def shares_by_group(shares: pd.DataFrame, title: str, ylabel: str = "% of entity
     ax.set(title=title, ylabel=ylabel, xlabel="")
     ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
     return ax
+
+
+def quoted_words_by_speaker(summary: pd.DataFrame, top: int = 12, ax=None):
+    """Words each speaker is quoted with directly, and their indirect quotes, for the `top`
+    speakers of `quotes.speaker_summary`."""
+    ax = _axes(ax)
+    shown = summary.head(top).iloc[::-1]
+    labels = [str(who) for who in shown["who"]]
+    ax.barh(labels, shown["direct_words"].to_numpy(), color=COLOR, label="words in direct quotes")
+    ax.set(title="Who is quoted, and how much", xlabel="words in direct quotes")
+    for y, (words, indirect) in enumerate(zip(shown["direct_words"], shown["indirect"])):
+        if indirect:
+            ax.annotate(f"+{indirect} indirect", (words, y), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=8)
+    return ax

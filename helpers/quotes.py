@@ -28,6 +28,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from spacy.tokens import Doc, Token
 
 from helpers.structure import Context
@@ -786,3 +787,46 @@ def _name_words(text: str) -> list[str]:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+# ---------------------------------------------------------------- summaries for the notebooks
+
+def with_speaker_label(quotes: pd.DataFrame) -> pd.DataFrame:
+    """The quotes with `who`: the resolved name, else the mention as written, else "(unattributed)"."""
+    who = quotes["speaker_name"].fillna(quotes["speaker"]).fillna("(unattributed)")
+    return quotes.assign(who=who.astype("string"),
+                         words=quotes["text"].str.split().str.len().astype("int64"))
+
+
+def speaker_summary(quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per speaker: direct and indirect quotes, words in direct quotes, articles."""
+    labelled = with_speaker_label(quotes)
+    direct = labelled["kind"] == "direct"
+    summary = labelled.assign(direct=direct, indirect=~direct,
+                              direct_words=labelled["words"].where(direct, 0)).groupby("who").agg(
+        speaker_type=("speaker_type", "first"), direct=("direct", "sum"),
+        indirect=("indirect", "sum"), direct_words=("direct_words", "sum"),
+        articles=("article_id", "nunique"))
+    summary = summary.reset_index().sort_values(["direct_words", "direct", "who"],
+                                                ascending=[False, False, True])
+    return summary.reset_index(drop=True)
+
+
+def cue_counts(quotes: pd.DataFrame) -> pd.DataFrame:
+    """How often each cue lemma introduces a direct and an indirect quote."""
+    cues = quotes.dropna(subset=["cue_lemma"])
+    table = cues.pivot_table(index="cue_lemma", columns="kind", values="quote_id",
+                             aggfunc="count", fill_value=0)
+    for kind in ("direct", "indirect"):
+        if kind not in table:
+            table[kind] = 0
+    table = table[["direct", "indirect"]].assign(total=lambda t: t["direct"] + t["indirect"])
+    table.columns.name = None
+    return table.reset_index().sort_values(["total", "cue_lemma"], ascending=[False, True],
+                                           ignore_index=True)
+
+
+def highlight_spans(quotes: pd.DataFrame, article_id: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) for every quote of one article, labelled "speaker · kind"."""
+    rows = with_speaker_label(quotes[quotes["article_id"] == article_id])
+    return [(int(r.start_char), int(r.end_char), f"{r.who} · {r.kind}") for r in rows.itertuples()]

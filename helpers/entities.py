@@ -428,10 +428,11 @@ def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
     """Corpus-wide step: a surname-only PERSON takes the full name in the corpus that ends with
     it, when only one person fits. Forms of one name that share first name and surname
     ("George Bush", "George W. Bush") count as one person, and the most mentioned form is
-    used; different first names ("John Smith", "Jane Smith") leave the surname alone. (The
+    used; names that differ only by full stops are spelled one way; different first names ("John Smith", "Jane Smith") leave the surname alone. (The
     same full name is already the same `canonical` in every article.)"""
     entities = _vote_labels_across_corpus(entities)
     persons = entities["label"] == "PERSON"
+    entities.loc[persons, "canonical"] = _one_spelling(entities.loc[persons, "canonical"])
     full_names = entities.loc[persons, "canonical"].dropna()
     full_names = full_names[full_names.str.contains(" ", regex=False)].value_counts()
     forms_by_surname: dict[str, list[str]] = defaultdict(list)
@@ -443,6 +444,17 @@ def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
     joined = entities.loc[surname_only, "canonical"].map(unique_full_name).dropna()
     entities.loc[joined.index, "canonical"] = joined
     return entities
+
+
+def _one_spelling(names: pd.Series) -> pd.Series:
+    """Names that differ only by full stops ("George W. Bush", "George W Bush") take the
+    spelling used most often (alphabetical first on a tie)."""
+    counts = names.value_counts()
+    ranked = sorted(counts.index, key=lambda name: (-counts[name], name))
+    spelling: dict[str, str] = {}
+    for name in ranked:
+        spelling.setdefault(name.replace(".", ""), name)
+    return names.map(lambda name: spelling[name.replace(".", "")], na_action="ignore")
 
 
 def _vote_labels_across_corpus(entities: pd.DataFrame) -> pd.DataFrame:

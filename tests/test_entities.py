@@ -307,3 +307,9 @@ def test_surname_joins_the_most_mentioned_form_of_one_name():
     entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
                      ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
     assert finalize_entities(entities)["canonical"].tolist()[-1] == "George W. Bush"
+
+
+def test_names_differing_by_full_stops_are_spelled_one_way():
+    entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
+                     ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
+    assert finalize_entities(entities)["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]

@@ -86,16 +86,21 @@ CHAPTER_DOMESTIC_AFTER = re.compile(r"\s*(?:bankruptcy|protection|filing|of\s+(?
 DOMESTIC_BEFORE = re.compile(r"(?:[Cc]onstitution(?:al)?|[Bb]ankruptcy|Section\s+\d+,?)\s*$")
 BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
 # "the treaty", "this accord", "the global climate deal": up to three lowercase modifiers,
-# none of which names another kind of deal ("the ceasefire agreement", "a new treaty").
+# none a function word or verb ("the terms of the agreement", "makes this treaty") nor a
+# word naming another kind of deal ("the ceasefire agreement", see OTHER_DEAL_WORDS).
+_NOT_MODIFIERS = ("a|an|the|this|that|these|those|of|to|in|on|for|with|by|at|from|before|after|"
+                  "is|are|was|were|be|been|and|or|but|as|like|kind|sort|type|such|its|their|his|"
+                  "her|our|your|my|any|some|no|every|each|all|more|most|final|makes?|made|[a-z]+ing")
 ANAPHOR = re.compile(
     r"(?<!\w)(?P<determiner>[Tt]he|[Tt]his|[Tt]hat)\s+"
-    r"(?P<modifiers>(?:(?:[a-z][a-z-]*|\d[\w-]*)\s+){0,3}?)"
+    r"(?P<modifiers>(?:(?:(?!(?:" + _NOT_MODIFIERS + r")\b)[a-z][a-z-]*|\d[\w-]*)\s+){0,3}?)"
     r"(?P<noun>[Tt]reaty|[Aa]ccords?|[Aa]greement|[Pp]act|[Dd]eal|[Cc]onvention|[Cc]harter|"
     r"[Pp]rotocol|[Cc]onstitution)(?![\w-])(?!\s+(?:of|on|between|with|to|that)\b)")
 OTHER_DEAL_WORDS = frozenset(
     "new another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
     "bilateral free business settlement plea merger labor labour union tax spending debt "
-    "umbrella proposed possible future draft domestic political power-sharing".split())
+    "umbrella proposed possible potential eventual future draft domestic political power-sharing "
+    "security".split())
 # "He said that agreement was near": "that" is a conjunction there, not a determiner.
 THAT_AS_CONJUNCTION = re.compile(
     r"\b(?:said|says|say|saying|think|thinks|believe|believes|hope|hopes|ensure|means|argue[ds]?|"

@@ -55,6 +55,10 @@ não um uma em os das uma pelo pela
 # VADER scales a negated word's valence by this factor (its N_SCALAR).
 NEGATION_SCALE = -0.74
 WINDOW = 6
+PRONOUN_TAGS = {"PRP", "PRP$", "WP", "WP$"}
+# The features read only the tagger's tags and the parse, so parsing a text for
+# `target_sentiment` can skip the slower rule components and NER (same tags and tree).
+SKIPPED_FOR_TARGETS = ("attribute_ruler", "lemmatizer", "ner")
 MENTION = "<T>"
 
 
@@ -199,7 +203,7 @@ def _clause(mention: Span) -> list[Token]:
     """The tokens of the mention's own clause: the subtree of its nearest clause head,
     without the other clauses hanging off it ("Putin lied, and Zelensky stayed")."""
     head = mention.root
-    while head.head != head and not (head.pos_ in {"VERB", "AUX"} and any(
+    while head.head != head and not ((head.tag_.startswith("VB") or head.tag_ == "MD") and any(
             child.dep_ in {"nsubj", "nsubjpass"} for child in head.children)):
         head = head.head
     inside = set(range(mention.start, mention.end))
@@ -260,7 +264,7 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
     for token in clause:
         if token.i not in inside and not token.is_punct:
             add(f"c:{token.lower_}", 1.0, (token.i,))
-            valence = lexicon_valence(token.lower_) or lexicon_valence(token.lemma_.lower())
+            valence = lexicon_valence(token.lower_)
             if valence:
                 if _is_negated(token):
                     valence *= NEGATION_SCALE
@@ -269,23 +273,23 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
     # The mention's syntactic role and the words that govern it.
     role, governor = _role(root)
     add(f"role:{role}", 1.0)
-    add(f"gov:{role}:{governor.lemma_.lower()}", 1.0, (governor.i,))
-    add(f"govlemma:{governor.lemma_.lower()}", 1.0, (governor.i,))
+    add(f"gov:{role}:{governor.lower_}", 1.0, (governor.i,))
+    add(f"govword:{governor.lower_}", 1.0, (governor.i,))
     for steps, ancestor in enumerate(root.ancestors):
         if steps >= 3:
             break
-        add(f"anc:{ancestor.lemma_.lower()}", 1.0, (ancestor.i,))
+        add(f"anc:{ancestor.lower_}", 1.0, (ancestor.i,))
     if _is_negated(governor):
         add(f"neg-gov:{role}", 1.0, (governor.i,))
     for token in root.subtree:
         if token.i not in inside and not token.is_punct:
-            add(f"sub:{token.lemma_.lower()}", 1.0, (token.i,))
-    add(f"pron:{root.pos_ == 'PRON'}", 1.0)
+            add(f"sub:{token.lower_}", 1.0, (token.i,))
+    add(f"pron:{root.tag_ in PRONOUN_TAGS}", 1.0)
 
     # Lexicon words, weighted by where they stand from the mention.
     polar_sum = 0.0
     for token in sentence:
-        valence = lexicon_valence(token.lower_) or lexicon_valence(token.lemma_.lower())
+        valence = lexicon_valence(token.lower_)
         if not valence:
             continue
         if _is_negated(token):
@@ -403,10 +407,11 @@ def _probability_score(model: TargetModel, probabilities: np.ndarray) -> float:
 
 
 def _parse(text: str) -> Doc:
-    """Parse without NER, which the mention features do not use (twice as fast)."""
     from helpers.pipeline import load_model  # here, so that importing this module stays light
 
-    return load_model()(text, disable=["ner"])
+    nlp = load_model()
+    with nlp.select_pipes(disable=[name for name in SKIPPED_FOR_TARGETS if name in nlp.pipe_names]):
+        return nlp(text)
 
 
 def score_targets(text: str, spans: Sequence[tuple[int, int]]) -> list[dict]:

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpers.pipeline import load_model  # noqa: E402
-from helpers.sentiment import LABELS, MODEL_PATH, _merged, mention_features, mention_span  # noqa: E402
+from helpers.sentiment import (LABELS, MODEL_PATH, SKIPPED_FOR_TARGETS, _merged,  # noqa: E402
+                               mention_features, mention_span)
 
 DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
 POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}
@@ -39,10 +40,11 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def featurise(rows: list[dict]) -> list[dict[str, float]]:
-    """Merged features of every row's mention; sentences are parsed once each, without NER."""
+    """Merged features of every row's mention; sentences are parsed once each, as for
+    `target_sentiment`."""
     nlp = load_model()
     sentences = sorted({row["sentence"] for row in rows})
-    with nlp.select_pipes(disable=["ner"]):
+    with nlp.select_pipes(disable=list(SKIPPED_FOR_TARGETS)):
         docs = dict(zip(sentences, nlp.pipe(sentences, batch_size=64)))
     features = []
     for row in rows:

@@ -1,0 +1,125 @@
+"""Sentiment towards a mention, scored on NewsMTSC, beside two baselines on the same rows.
+
+    .venv/bin/python benchmarks/sentiment_newsmtsc.py              # dev and test
+    .venv/bin/python benchmarks/sentiment_newsmtsc.py --split dev  # while tuning: dev only
+
+Data: ../shared/data/newsmtsc/flat-{rw,mt}/{dev,test}.jsonl (one target mention per row).
+Methods, all on the same rows:
+- `always-neutral`: the majority class of the real-world split.
+- `vader`: VADER's compound score of the whole sentence, positive above 0.05, negative
+  below -0.05 (VADER's convention); it cannot tell whom the sentence is aimed at.
+- `target-lr`: `helpers.target_sentiment`, the shipped model (scripts/train_sentiment.py,
+  trained on NewsMTSC train only).
+Metrics: macro-F1 over the three classes (NewsMTSC's primary metric) and accuracy.
+Speed: mentions per second through `helpers.target_sentiment`, one call per sentence with
+all its mentions, parsing included, on rw test (or rw dev with --split dev).
+Writes `results/sentiment.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from sklearn.metrics import accuracy_score, f1_score
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
+RESULTS = ROOT / "benchmarks" / "results" / "sentiment.json"
+POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}
+SETS = ("flat-rw", "flat-mt")
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def by_sentence(rows: list[dict]) -> dict[str, list[int]]:
+    """Row numbers grouped by sentence, in first-seen order."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for number, row in enumerate(rows):
+        groups[row["sentence"]].append(number)
+    return groups
+
+
+def predict_target(rows: list[dict]) -> tuple[list[str], float]:
+    """Labels from `helpers.target_sentiment`, and the seconds it took."""
+    import helpers
+
+    predicted: list[str | None] = [None] * len(rows)
+    started = time.perf_counter()
+    for sentence, numbers in by_sentence(rows).items():
+        labels = helpers.target_sentiment(sentence, [(rows[n]["from"], rows[n]["to"]) for n in numbers])
+        for number, label in zip(numbers, labels):
+            predicted[number] = label
+    return predicted, time.perf_counter() - started
+
+
+def predict_vader(rows: list[dict]) -> list[str]:
+    from helpers.sentiment import VADER_THRESHOLD, _vader, label_for
+
+    return [label_for(_vader().polarity_scores(row["sentence"])["compound"], VADER_THRESHOLD)
+            for row in rows]
+
+
+def metrics(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    return {"macro_f1": round(f1_score(gold, predicted, average="macro", labels=list(POLARITY.values()),
+                                       zero_division=0), 4),
+            "accuracy": round(accuracy_score(gold, predicted), 4)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"NewsMTSC is not at {DATA.relative_to(ROOT.parent)}; nothing to benchmark.")
+        return 0
+    from helpers import sentiment
+    from helpers.pipeline import load_model
+
+    started = time.perf_counter()
+    sentiment.TargetModel.load()
+    load_seconds = time.perf_counter() - started
+    load_model()
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    results, speed = {}, {}
+    for name in SETS:
+        for split in splits:
+            rows = read_rows(DATA / name / f"{split}.jsonl")
+            gold = [POLARITY[row["polarity"]] for row in rows]
+            target, seconds = predict_target(rows)
+            key = f"{name.removeprefix('flat-')}-{split}"
+            results[key] = {"rows": len(rows),
+                            "always-neutral": metrics(gold, ["neutral"] * len(rows)),
+                            "vader": metrics(gold, predict_vader(rows)),
+                            "target-lr": metrics(gold, target)}
+            if name == "flat-rw" and split == splits[-1]:
+                speed = {"rows": key, "mentions": len(rows), "seconds": round(seconds, 2),
+                         "mentions_per_second": round(len(rows) / seconds, 1)}
+    report = {"data": "NewsMTSC flat-rw / flat-mt (../shared/data/newsmtsc)",
+              "metric": "macro-F1 over negative/neutral/positive, and accuracy",
+              "results": results, "speed": speed,
+              "model": {"path": str(sentiment.MODEL_PATH.relative_to(ROOT)),
+                        "megabytes": round(sentiment.MODEL_PATH.stat().st_size / 1e6, 2),
+                        "load_seconds": round(load_seconds, 3)}}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"{'rows':<10}{'n':>6}  " + "  ".join(f"{m:>22}" for m in ("always-neutral", "vader", "target-lr")))
+    for key, result in results.items():
+        cells = [f"F1m {result[m]['macro_f1']:.3f} acc {result[m]['accuracy']:.3f}"
+                 for m in ("always-neutral", "vader", "target-lr")]
+        print(f"{key:<10}{result['rows']:>6}  " + "  ".join(f"{c:>22}" for c in cells))
+    print(f"speed: {speed['mentions_per_second']} mentions/s on {speed['rows']} (parsing included); "
+          f"model {report['model']['megabytes']} MB, loads in {load_seconds:.2f} s")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -43,8 +43,10 @@ NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT
 # Words that may stand before a title and belong to the role ("former Foreign Minister").
 ROLE_MODIFIERS = frozenset({"former", "deputy", "acting", "assistant", "interim", "outgoing",
                             "incoming", "new", "senior", "junior", "top", "chief", "shadow",
-                            "vice", "then", "late"})
+                            "vice", "then", "late", "ex"})
 ROLE_PREFIX_LABELS = frozenset({"GPE", "NORP", "ORG"})
+# Words a role may follow but that are not part of it ("the", "his party leader").
+ROLE_LEADING_WORDS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "my", "your"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 CLAUSE_ENDS = frozenset({".", "!", "?", ";", ":", "“", "”", '"'})
 # Tokens that never end or begin a name ("Paris &" is a tagging slip).
@@ -52,6 +54,7 @@ EDGE_JUNK = frozenset({"&", "-", "–", "—", ",", ";", ":", "(", ")", "[", "]"
 MAX_TITLE_TOKENS = 6
 MAX_ROLE_MODIFIERS = 6
 MAX_APPOSITIVE_TOKENS = 8
+APPOSITIVE_STOPS = frozenset({",", "(", ")", ";", ":", "—", "–", '"', "“", "”"})
 HEADLINE_MIN_WORDS = 3
 HEADLINE_TITLE_CASE_SHARE = 0.8
 CORPUS_VOTE_SHARE = 0.75
@@ -244,17 +247,19 @@ def _extend_with_modifiers(doc: Doc, title_start: int, sentence_start: int) -> i
                 start = _entity_start(doc, start - 2)
                 continue
             break
-        if previous.lower_ in ROLE_MODIFIERS or previous.text in demonyms() or previous.text in aliases():
+        if previous.text == "-" and start - 2 >= sentence_start and doc[start - 2].lower_ in ROLE_MODIFIERS:
+            start -= 2  # "ex-Home Secretary", "then-Secretary of State"
+        elif previous.lower_ in ROLE_MODIFIERS or previous.text in demonyms() or previous.text in aliases():
             start -= 1
         elif previous.ent_type_ in ROLE_PREFIX_LABELS:
             start = _entity_start(doc, start - 1)
         elif _is_portfolio_word(previous) or (
-                previous.lower_ in ("and", "&") and start - 2 >= sentence_start
-                and _is_portfolio_word(doc[start - 2])):
+                previous.lower_ in ("and", "&") and start - 2 >= sentence_start and start < title_start
+                and _is_portfolio_word(doc[start]) and _is_portfolio_word(doc[start - 2])):
             start -= 1  # a capitalised portfolio: "Trade and Industry Secretary"
         else:
             break
-    while start < title_start and doc[start].lower_ in ("the", "a", "an"):
+    while start < title_start and (doc[start].lower_ in ROLE_LEADING_WORDS or doc[start].is_punct):
         start += 1
     return start
 
@@ -279,15 +284,19 @@ def _role_in_apposition(doc: Doc, ent: Span) -> str | None:
             return _appositive_text(doc[child.left_edge.i:child.right_edge.i + 1])
     if root.dep_ == "appos" and root.head.i < ent.start and root.head.lower_ in title_heads():
         before = doc[root.head.left_edge.i:ent.start]
-        while len(before) and before[-1].is_punct:
+        while len(before) and (before[-1].is_punct or before[-1].lower_ in honorifics()):
             before = before[:-1]
         return _appositive_text(before)
     return None
 
 
 def _appositive_text(span: Span) -> str | None:
-    if len(span) and span[0].dep_ == "det":
+    while len(span) and (span[0].lower_ in ROLE_LEADING_WORDS or span[0].is_punct):
         span = span[1:]
+    for token in span:
+        if token.text in APPOSITIVE_STOPS:  # "singer, full name ..." -> "singer"
+            span = span.doc[span.start:token.i]
+            break
     if not len(span) or len(span) > MAX_APPOSITIVE_TOKENS or any(t.ent_type_ == "PERSON" for t in span):
         return None
     return _clean(span.text)
@@ -373,8 +382,8 @@ def _vote_labels(mentions: list[dict], key: str) -> None:
 
 def _join_surnames(mentions: list[dict]) -> None:
     """A one-word PERSON mention takes the full name in the article that ends with it (the
-    latest one before it when several do), or else the only full name that starts with it
-    ("Steven" -> "Steven Gerrard")."""
+    latest one before it when several do), or else, when no title comes with it, the only
+    full name that starts with it ("Steven" -> "Steven Gerrard")."""
     full_names = [m for m in mentions if m["label"] == "PERSON" and len(m["canonical"].split()) > 1]
     for mention in mentions:
         if mention["label"] != "PERSON" or len(mention["canonical"].split()) != 1:
@@ -382,7 +391,7 @@ def _join_surnames(mentions: list[dict]) -> None:
         word = mention["canonical"]
         candidates = [m for m in full_names if m["canonical"].split()[-1] == word]
         names = {m["canonical"] for m in candidates}
-        if not names:
+        if not names and not mention["role"]:  # "Prince Charles" is not "Charles Kennedy"
             first_name_of = {m["canonical"] for m in full_names if m["canonical"].split()[0] == word}
             if len(first_name_of) == 1:
                 mention["canonical"] = first_name_of.pop()

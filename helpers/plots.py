@@ -95,3 +95,65 @@ def quoted_words_by_speaker(summary: pd.DataFrame, top: int = 12, ax=None):
             ax.annotate(f"+{indirect} indirect", (words, y), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=8)
     return ax
+
+
+def treaty_reference_counts(summary: pd.DataFrame, top: int = 12, ax=None):
+    """References per treaty (from `treaty_report.treaty_summary`), the `top` most cited."""
+    ax = _axes(ax)
+    shown = summary.head(top).iloc[::-1]
+    ax.barh([_short_treaty_name(name) for name in shown["treaty"]], shown["references"].to_numpy(), color=COLOR)
+    ax.set(title="Which treaties are invoked", xlabel="references")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return ax
+
+
+def treaty_references_over_time(treaty_refs: pd.DataFrame, articles: pd.DataFrame, top: int = 5,
+                                freq: str = "M", ax=None):
+    """References per period for the `top` most cited treaties; articles without a date are left out."""
+    ax = _axes(ax)
+    dated = treaty_refs.merge(articles[["article_id", "date"]], on="article_id").dropna(subset=["date"])
+    leaders = dated["treaty"].value_counts().sort_index().sort_values(ascending=False, kind="stable").head(top).index
+    periods = dated["date"].dt.to_period(freq)
+    table = (dated.assign(period=periods)[dated["treaty"].isin(leaders)]
+             .groupby(["period", "treaty"]).size().unstack(fill_value=0).sort_index())
+    for treaty in leaders:
+        ax.plot(table.index.astype(str), table[treaty].to_numpy(), marker="o", label=_short_treaty_name(treaty))
+    ax.set(title="Treaty references over time", ylabel="references")
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
+    return ax
+
+
+def _short_treaty_name(name: str, width: int = 40) -> str:
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
+SENTIMENT_COLORS = {"negative": "#c2410c", "neutral": "#9ca3af", "positive": "#15803d"}
+
+
+def tone_arc(arc: pd.DataFrame, title: str = "Tone paragraph by paragraph", ax=None):
+    """Paragraph tone (from `sentiment.tone_arc`): a bar per paragraph coloured by label."""
+    ax = _axes(ax)
+    ax.bar(arc["paragraph"].to_numpy(), arc["score"].to_numpy(),
+           color=[SENTIMENT_COLORS[label] for label in arc["label"]])
+    ax.axhline(0, color="#374151", linewidth=0.8)
+    ax.set(title=title, xlabel="paragraph", ylabel="tone (VADER, -1 to 1)", ylim=(-1.05, 1.05))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return ax
+
+
+def entity_sentiment_bars(table: pd.DataFrame, title: str = "Sentiment towards each entity", ax=None):
+    """Two bars per entity (from `sentiment.entity_sentiment`): the target model's score and
+    the VADER tone of the sentences that mention it."""
+    ax = _axes(ax)
+    shown = table.iloc[::-1]
+    positions = range(len(shown))
+    ax.barh([p + 0.2 for p in positions], shown["target"].to_numpy(), height=0.4, color=COLOR,
+            label="towards the entity (target-lr)")
+    ax.barh([p - 0.2 for p in positions], shown["tone"].to_numpy(), height=0.4, color="#d1a054",
+            label="tone of its sentences (VADER)")
+    ax.set_yticks(list(positions), [str(name) for name in shown["entity"]])
+    ax.axvline(0, color="#374151", linewidth=0.8)
+    ax.set(title=title, xlabel="score (-1 negative … 1 positive)", xlim=(-1.05, 1.05))
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return ax

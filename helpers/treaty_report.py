@@ -1,0 +1,105 @@
+"""Tables the treaty notebook shows: counts, references in context, who invokes what, and
+quoted wording beside the official text. Article text only ever reaches HTML escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from difflib import SequenceMatcher
+
+import pandas as pd
+
+from helpers.treaty_texts import WORD, _comparable, who_invokes
+
+OUTSIDE_QUOTES = "(the outlet, outside quotes)"
+
+
+def treaty_summary(treaty_refs: pd.DataFrame) -> pd.DataFrame:
+    """One row per treaty: references, articles citing it, provisions cited; most cited first."""
+    if treaty_refs.empty:
+        return pd.DataFrame(columns=["treaty", "treaty_id", "references", "articles", "provisions"])
+    grouped = treaty_refs.groupby(["treaty", "treaty_id"])
+    summary = pd.DataFrame({
+        "references": grouped.size(),
+        "articles": grouped["article_id"].nunique(),
+        "provisions": grouped["provision"].agg(lambda p: ", ".join(_by_number(p.dropna().unique()))),
+    }).reset_index()
+    return summary.sort_values(["references", "treaty"], ascending=[False, True]).reset_index(drop=True)
+
+
+def provision_summary(treaty_refs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (treaty, provision) cited, most cited first."""
+    cited = treaty_refs.dropna(subset=["provision"])
+    if cited.empty:
+        return pd.DataFrame(columns=["treaty", "provision", "references", "articles"])
+    grouped = cited.groupby(["treaty", "provision"])
+    summary = pd.DataFrame({"references": grouped.size(),
+                            "articles": grouped["article_id"].nunique()}).reset_index()
+    return summary.sort_values(["references", "treaty", "provision"],
+                               ascending=[False, True, True]).reset_index(drop=True)
+
+
+def keyword_in_context(treaty_refs: pd.DataFrame, articles: pd.DataFrame, width: int = 60) -> pd.DataFrame:
+    """Each reference with `width` characters either side, on one line, in text order."""
+    texts = articles.set_index("article_id")["text"]
+    rows = []
+    for ref in treaty_refs.sort_values(["article_id", "start_char"]).itertuples():
+        text = texts[ref.article_id]
+        rows.append({"article_id": ref.article_id,
+                     "left": _one_line(text[max(0, ref.start_char - width):ref.start_char]).rjust(width),
+                     "reference": ref.text, "right": _one_line(text[ref.end_char:ref.end_char + width]),
+                     "treaty": ref.treaty, "provision": ref.provision})
+    return pd.DataFrame(rows, columns=["article_id", "left", "reference", "right", "treaty", "provision"])
+
+
+def invoker_summary(treaty_refs: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Who invokes which treaty and provision: references per speaker (inside their quotes)."""
+    invokers = who_invokes(treaty_refs, quotes)
+    if invokers.empty:
+        return pd.DataFrame(columns=["speaker", "treaty", "provision", "references"])
+    speaker = invokers["speaker_name"].astype(object).where(invokers["quote_id"].notna(), OUTSIDE_QUOTES)
+    invokers = invokers.assign(speaker=speaker.fillna("(unknown speaker)"),
+                               provision=invokers["provision"].fillna("(the treaty as a whole)"))
+    counts = invokers.groupby(["speaker", "treaty", "provision"]).size().rename("references").reset_index()
+    return counts.sort_values(["references", "speaker", "treaty", "provision"],
+                              ascending=[False, True, True, True]).reset_index(drop=True)
+
+
+def wording_html(quoted: str, official: str) -> str:
+    """The quote and the official wording side by side, words that differ marked; escaped."""
+    quoted_words, official_words = list(WORD.finditer(quoted)), list(WORD.finditer(official))
+    matcher = SequenceMatcher(None, [_comparable(m.group()) for m in quoted_words],
+                              [_comparable(m.group()) for m in official_words], autojunk=False)
+    quoted_marks, official_marks = set(), set()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            quoted_marks.update(range(i1, i2))
+            official_marks.update(range(j1, j2))
+    cell = '<td style="vertical-align:top;padding:0.5em;max-width:30em;text-align:left">{}</td>'
+    return ('<table><tr><th>quoted</th><th>official text</th></tr><tr>'
+            + cell.format(_marked(quoted, quoted_words, quoted_marks))
+            + cell.format(_marked(official, official_words, official_marks)) + "</tr></table>")
+
+
+def _marked(text: str, words: list[re.Match], marks: set[int]) -> str:
+    pieces, cursor = [], 0
+    for index, word in enumerate(words):
+        if index in marks:
+            pieces += [html.escape(text[cursor:word.start()]),
+                       f'<mark style="background:#fecaca">{html.escape(word.group())}</mark>']
+            cursor = word.end()
+    pieces.append(html.escape(text[cursor:]))
+    return "".join(pieces)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _by_number(provisions) -> list[str]:
+    """ "Article 4" before "Article 42(7)" before "Chapter VII"."""
+    def key(provision: str):
+        kind, _, number = provision.partition(" ")
+        digits = re.match(r"\d+", number)
+        return kind, int(digits.group()) if digits else 0, number
+    return sorted(provisions, key=key)

@@ -192,3 +192,76 @@ def test_who_invokes_joins_references_to_their_quote():
     assert invokers["speaker_name"].tolist()[0] == "Antony Blinken"
     assert invokers["quote_id"].tolist()[0] == "a-1"
     assert pd.isna(invokers["speaker_name"].tolist()[1])
+
+
+def refs_in(text: str, date=None) -> set[tuple[str, str, str | None]]:
+    return found(extract_treaty_refs(Context({"article_id": "x", "text": text, "date": date}, doc=None)))
+
+
+def test_anaphora_take_modifiers_but_not_other_deals():
+    text = ("Trade\n\nCongress debated the Trans-Pacific Partnership on Monday. Critics say the "
+            "12-nation trade accord costs jobs, and this agreement was attacked again. "
+            "Senators also discussed the terms of the agreement and a separate ceasefire agreement.")
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None))
+    assert [(r["text"], r["treaty_id"]) for r in refs] == [
+        ("Trans-Pacific Partnership", "tpp"), ("12-nation trade accord", "tpp"),
+        ("agreement", "tpp"),  # "this agreement"
+        ("agreement", "tpp")]  # "the terms of the agreement"; the ceasefire agreement is another deal
+
+
+def test_that_as_a_conjunction_is_not_an_anaphor():
+    text = "Climate\n\nThe Paris Agreement was signed. Officials said that agreement on funding was near."
+    assert refs_in(text) == {("Paris Agreement", "paris-agreement", None)}
+
+
+def test_generic_name_means_the_successor_after_it_was_signed():
+    text = "Arms control\n\nThe Senate will vote on the START treaty."
+    assert refs_in(text, date="2010-12-01") == {("START treaty", "new-start", None)}
+    assert refs_in(text, date="1992-10-01") == {("START treaty", "start-i", None)}
+
+
+def test_bare_provision_follows_its_earlier_citation():
+    text = ("Refugees\n\nArticle 33 of the Refugee Convention forbids refoulement, and so does "
+            "Article 3 of the Convention against Torture. Article 33 is the older rule.")
+    refs = refs_in(text)
+    assert ("Article 33", "refugee-convention", "Article 33") in refs
+
+
+def test_names_after_anti_and_pro():
+    assert refs_in("Protest\n\nAnti-TPP activists marched.") == {("TPP", "tpp", None)}
+
+
+def test_chapter_eleven_is_bankruptcy_even_near_the_un():
+    text = "Airline\n\nThe UN Security Council met. The airline filed for Chapter 11 on Monday."
+    assert refs_in(text) == set()
+
+
+def test_seed_quotes_from_the_quote_extractor_match(shared_dir, seed_analysis):
+    wording = check_quoted_wording(seed_analysis.quotes, seed_analysis.treaty_refs,
+                                   shared_dir / "data" / "treaty-texts")
+    exact = wording[(wording["provision"] == "Article 5") & (wording["score"] == 1.0)]
+    assert len(exact) == 2
+
+
+def test_treaty_report_tables(seed_analysis):
+    from helpers import treaty_report
+
+    summary = treaty_report.treaty_summary(seed_analysis.treaty_refs)
+    assert summary.iloc[0]["treaty_id"] == "north-atlantic-treaty"
+    kwic = treaty_report.keyword_in_context(seed_analysis.treaty_refs, seed_analysis.articles, width=20)
+    assert kwic.iloc[0]["reference"] == "Article 5 of the North Atlantic Treaty"
+    assert len(kwic.iloc[0]["left"]) == 20
+    invokers = treaty_report.invoker_summary(seed_analysis.treaty_refs, seed_analysis.quotes)
+    assert set(invokers.columns) == {"speaker", "treaty", "provision", "references"}
+
+
+def test_wording_html_escapes_and_marks():
+    page = treaty_report_html("<b>armed</b> assault", "armed attack")
+    assert "<b>" not in page and "&lt;" in page
+    assert '<mark style="background:#fecaca">assault</mark>' in page
+
+
+def treaty_report_html(quoted: str, official: str) -> str:
+    from helpers.treaty_report import wording_html
+
+    return wording_html(quoted, official)

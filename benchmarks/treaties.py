@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/treaties.py
 
-Gold: `annotations/treaty_refs_dev.csv`, spans in articles of ../shared (corpus/ and
-data/polnear/train) given by path and character offsets; every listed article is annotated in
-full. Rows labelled `reference` are the gold mentions; `non-reference` rows are tricky spans
+Gold: `annotations/treaty_refs_dev.csv` (the set the extractor was developed on) and
+`annotations/treaty_refs_test.csv` (a smaller held-out set annotated afterwards and never used
+for tuning), spans in articles of ../shared (corpus/ and data/polnear/train) given by path and
+character offsets; every listed article is annotated in full. Rows labelled `reference` are the gold mentions; `non-reference` rows are tricky spans
 that must not be found (counted separately); `out-of-scope` rows (an instrument only described,
 or "the deal" before the article names it) are ignored: a prediction on one counts neither way.
 
@@ -28,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-ANNOTATIONS = ROOT / "benchmarks" / "annotations" / "treaty_refs_dev.csv"
+ANNOTATIONS = {name: ROOT / "benchmarks" / "annotations" / f"treaty_refs_{name}.csv" for name in ("dev", "test")}
 RESULTS = ROOT / "benchmarks" / "results" / "treaties.json"
 sys.path.insert(0, str(ROOT))  # run as a script from any folder
 
@@ -42,33 +43,41 @@ def main() -> int:
     from helpers.structure import Context
     from helpers.treaties import extract_treaty_refs
 
-    gold = read_annotations()
     nlp = load_model()
-    predictions, parse_seconds, extract_seconds = {}, 0.0, 0.0
-    for path in sorted(gold):
-        article = load_articles(SHARED / path).iloc[0].to_dict()
-        check_offsets(path, article["text"], gold[path])
-        started = time.perf_counter()
-        doc = nlp(article["text"])
-        parse_seconds += time.perf_counter() - started
-        started = time.perf_counter()
-        predictions[path] = extract_treaty_refs(Context(article, doc))
-        extract_seconds += time.perf_counter() - started
-    results = {
-        "model": model_id(nlp),
-        "articles": len(gold),
-        "gold": dict(Counter(row["label"] for rows in gold.values() for row in rows)),
-        "treaty": score(gold, predictions, with_provision=False),
-        "treaty_and_provision": score(gold, predictions, with_provision=True),
-        "recall_by_form": recall_by_form(gold, predictions),
-        "non_references_found": false_alarms(gold, predictions),
-        "extraction_seconds": round(extract_seconds, 3),
-        "parse_seconds": round(parse_seconds, 3),
-        "extraction_share_of_parse_percent": round(100 * extract_seconds / parse_seconds, 2),
-        "errors": errors(gold, predictions),
-    }
+    results = {"model": model_id(nlp)}
+    for name, path in ANNOTATIONS.items():
+        gold = read_annotations(path)
+        predictions, parse_seconds, extract_seconds = {}, 0.0, 0.0
+        for article_path in sorted(gold):
+            article = load_articles(SHARED / article_path).iloc[0].to_dict()
+            check_offsets(article_path, article["text"], gold[article_path])
+            started = time.perf_counter()
+            doc = nlp(article["text"])
+            parse_seconds += time.perf_counter() - started
+            started = time.perf_counter()
+            predictions[article_path] = extract_treaty_refs(Context(article, doc))
+            extract_seconds += time.perf_counter() - started
+        results[name] = {
+            "articles": len(gold),
+            "gold": dict(Counter(row["label"] for rows in gold.values() for row in rows)),
+            "treaty": score(gold, predictions, with_provision=False),
+            "treaty_and_provision": score(gold, predictions, with_provision=True),
+            "recall_by_form": recall_by_form(gold, predictions),
+            "non_references_found": false_alarms(gold, predictions),
+            "extraction_seconds": round(extract_seconds, 3),
+            "parse_seconds": round(parse_seconds, 3),
+            "extraction_share_of_parse_percent": round(100 * extract_seconds / parse_seconds, 2),
+            "errors": errors(gold, predictions),
+        }
+        report(name, results[name])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def report(name: str, results: dict) -> None:
+    print(f"== {name}: {results['articles']} articles, {results['gold'].get('reference', 0)} references")
     for level in ("treaty", "treaty_and_provision"):
         figures = results[level]
         print(f"{level:22} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
@@ -77,12 +86,10 @@ def main() -> int:
     print(f"tricky non-references found: {results['non_references_found']['found']}"
           f"/{results['non_references_found']['total']}")
     print(f"extraction time: {results['extraction_share_of_parse_percent']}% of parse time")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
-    return 0
 
 
-def read_annotations() -> dict[str, list[dict]]:
-    with ANNOTATIONS.open(encoding="utf-8") as handle:
+def read_annotations(path: Path) -> dict[str, list[dict]]:
+    with path.open(encoding="utf-8") as handle:
         rows = csv.DictReader(line for line in handle if not line.startswith("#"))
         gold: dict[str, list[dict]] = defaultdict(list)
         for row in rows:

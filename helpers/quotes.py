@@ -53,8 +53,10 @@ MENTION_DEPS = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod", "pr
 
 @functools.cache
 def cue_lexicon() -> dict[str, tuple[str, bool]]:
-    """lemma -> (kind, introduces direct quotes), from `data/quote_cues.csv`."""
-    return {row["lemma"]: (row["kind"], row["direct"] == "1")
+    """lemma -> (kind, introduces direct quotes: True, False, or None when only after one),
+    from `data/quote_cues.csv`."""
+    direct = {"1": True, "0": False, "after": None}
+    return {row["lemma"]: (row["kind"], direct[row["direct"]])
             for row in _read_csv(DATA / "quote_cues.csv")}
 
 
@@ -213,7 +215,7 @@ class _Article:
         entry = self.cues.get(token.lemma_.lower())
         if entry is None or token.pos_ not in ("VERB", "AUX"):
             return False
-        return entry[1] or not direct_only
+        return entry[1] is not False or not direct_only
 
     def cue_span(self, cue: Token) -> tuple[int, int]:
         last = cue
@@ -374,11 +376,54 @@ class _Article:
             cue = self._outermost(cue)
             piece.cue, piece.how = cue, how
             piece.speaker = between or self.speaker_of(cue, inverted=how == "cue-after")
+        elif self.text[:piece.open_mark].rstrip().endswith(":"):
+            # "Michael P. McDonald: “…”": a name and a colon, no verb
+            piece.speaker, piece.how = self._name_before_colon(piece), "colon"
+        else:
+            verb = self._governing_verb(piece)
+            if verb is not None:
+                # "He commanded the party to “do the right thing”": the quote is what the
+                # subject of the verb holding it said or meant
+                piece.cue, piece.how = verb, "verb-object"
+                piece.speaker = self.speaker_of(verb, inverted=False)
+
+    def _name_before_colon(self, piece: Piece) -> tuple[int, int] | None:
+        colon = self.token_at(self.text.rindex(":", 0, piece.open_mark))
+        if colon == 0:
+            return None
+        before = self.doc[colon - 1]
+        if before.pos_ != "PROPN" or self.quoted[before.i]:
+            return None
+        start = colon - 1
+        while start > 0 and self.doc[start - 1].pos_ == "PROPN" and not self.quoted[start - 1]:
+            start -= 1
+        return self.doc[start].idx, before.idx + len(before.text)
+
+    def _governing_verb(self, piece: Piece) -> Token | None:
+        """The verb whose object or complement holds the quote, when its subject comes first."""
+        first = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
+        token = first
+        for _ in range(8):
+            if token.head is token:
+                return None
+            token = token.head
+            if token.pos_ == "VERB" and token.i < first.i and not self.quoted[token.i]:
+                subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+                if subjects and subjects[0].i < token.i and not self.quoted[subjects[0].i]:
+                    return token
+                return None
+        return None
 
     def _outermost(self, cue: Token) -> Token:
         """The report that holds a nested one: "X said he believed “…”" is X's statement."""
-        while cue.dep_ == "ccomp" and cue.head is not cue and self.is_cue(cue.head, direct_only=False):
-            cue = cue.head
+        node = cue
+        while node.head is not node:
+            if node.dep_ == "ccomp" and self.is_cue(node.head, direct_only=False):
+                cue = node = node.head
+            elif node.dep_ in ("conj", "xcomp", "advcl"):
+                node = node.head
+            else:
+                break
         return cue
 
     def _cue_after(self, piece: Piece) -> Token | None:
@@ -388,9 +433,10 @@ class _Article:
         qualifies: after a full stop, what follows is a new sentence."""
         content = self.text[piece.start:piece.end].rstrip("”\"’' ")
         closing = self.text[piece.end:piece.close_mark].strip()
-        if (content.endswith(".") or content.endswith("…")) and not closing:
-            return None
         index = self.token_at(piece.close_mark) + 1
+        if (content.endswith(".") or content.endswith("…")) and not closing \
+                and not self._short_attribution_follows(index):
+            return None
         for token in self.doc[index:index + AFTER_WINDOW]:
             if self.quoted[token.i] or "\n" in token.text or token.text in SENTENCE_END:
                 return None
@@ -398,6 +444,9 @@ class _Article:
                 continue
             if not self._only_speaker_between(index, token):
                 return None
+            if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ in ("it", "this", "that"))
+                   for c in token.rights):
+                return None  # the verb has its own object ("Her critics cited it as …")
             if self.is_cue(token, direct_only=True):
                 return token
             # "“…,” he surmised": a verb with its subject right after a quote that opens
@@ -409,29 +458,46 @@ class _Article:
             return None
         return None
 
+    def _short_attribution_follows(self, first: int) -> bool:
+        """“….” Trump said.  — a sentence of only a speaker and a verb may still attribute."""
+        words = []
+        for token in self.doc[first:first + 8]:
+            if token.text in SENTENCE_END or "\n" in token.text:
+                break
+            if not token.is_punct:
+                words.append(token)
+        else:
+            return False
+        verbs = [t for t in words if t.pos_ == "VERB"]
+        return len(verbs) == 1 and len(words) <= 5 and self.is_cue(verbs[0], direct_only=True)
+
     def _only_speaker_between(self, first: int, cue: Token) -> bool:
         """Nothing but punctuation, adverbs and a noun phrase (the speaker) between a quote
         and its cue."""
         subject = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
         return all(t.is_punct or t.is_space or t.i in subject
-                   or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM")
+                   or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM", "AUX")
                    for t in self.doc[first:cue.i])
 
     def _speaker_between(self, first: int, cue: Token) -> tuple[int, int] | None:
         """The noun phrase between a quote and its cue ("“…,” the Florida senator said")."""
-        words = [t for t in self.doc[first:cue.i] if not (t.is_punct or t.is_space or t.pos_ in ("ADV", "PART"))]
+        words = [t for t in self.doc[first:cue.i] if not (t.is_punct or t.is_space or t.pos_ in ("ADV", "PART", "AUX"))]
         if not words:
             return None
         inside = {t.i for t in words}
-        heads = [t for t in words if t.head.i not in inside]
-        return self._mention(heads[-1])
+        heads = [t for t in words if t.head.i not in inside or t.head.i == t.i]
+        return self._mention((heads or words)[-1])
 
     def _opens_sentence(self, piece: Piece) -> bool:
         before = self.text[:piece.open_mark].rstrip()
         return not before or before[-1] in ".!?:\n”\"" or self._opens_paragraph(piece)
 
     def _cue_before(self, piece: Piece) -> Token | None:
-        """The nearest speech verb before the opening mark in the same sentence."""
+        """The nearest speech verb before the opening mark in the same sentence; after a
+        colon, the verb that leads to the colon ("Rubio fired back: “…”")."""
+        after_colon = self.text[:piece.open_mark].rstrip().endswith(":")
+        if after_colon and self._name_before_colon(piece) is not None:
+            return None
         index = self.token_at(piece.open_mark) - 1
         stop = max(index - BEFORE_WINDOW, -1)
         introduced = None  # "X issued a statement: “…”": the verb before the colon
@@ -443,9 +509,9 @@ class _Article:
             if not self.quoted[token.i]:
                 if token.text in SENTENCE_END:
                     break
-                if self.is_cue(token, direct_only=False):
+                if self.is_cue(token, direct_only=False) and not self._only_after_quotes(token):
                     if self.cues.get(token.lemma_.lower(), ("speech",))[0] == "speech":
-                        return token
+                        return introduced if after_colon and introduced is not None else token
                     # a stance verb ("she has learned") gives way to a speech verb further back
                     stance = stance or token
                 if introduced is None and token.pos_ == "VERB" \
@@ -457,6 +523,10 @@ class _Article:
         if introduced is not None and self._introduces(piece):
             return introduced
         return None
+
+    def _only_after_quotes(self, token: Token) -> bool:
+        """Verbs such as "continue" report speech only right after a quote ("…,” he continued)."""
+        return self.cues.get(token.lemma_.lower(), ("", True))[1] is None
 
     def _ends_with_colon(self, index: int) -> bool:
         """Whether the text before token `index` (a paragraph break) ends with a colon."""

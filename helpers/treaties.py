@@ -76,6 +76,8 @@ PROVISION = re.compile(
     r")")
 # Which words may follow "Article N" to tie it to a named instrument.
 LINK_RIGHT = re.compile(r"\s*,?\s*(?:of|in|under|from)\s+(?:the\s+|its\s+)?(?:\d{4}\s+)?", re.I)
+GENERIC_INSTRUMENT = re.compile(
+    r"\s*,?\s*(?:of|in|under)\s+(?:the|its|this|that)\s+(?:founding\s+)?(?:[Tt]reaty|[Cc]harter)\b")
 POSSESSIVE_END = re.compile(rf"(?:{_APOSTROPHE}s?)?\s+(?:own\s+|founding\s+)?$")
 # A provision of a country's own law, a bankruptcy chapter, a court under the US constitution.
 DOMESTIC_AFTER = re.compile(
@@ -127,7 +129,6 @@ class Mention:
     start: int
     end: int
     treaty: Treaty
-    via_organisation: bool = False
 
 
 @cache
@@ -235,7 +236,7 @@ def extract_treaty_refs(context: Context) -> list[dict]:
     text = context.text
     matchers = _matchers()
     names = _find_names(text, matchers, _year(context.article.get("date")))
-    organisations = [Mention(m.start(), m.end(), matchers.by_organisation[_normalise(m.group())], True)
+    organisations = [Mention(m.start(), m.end(), matchers.by_organisation[_normalise(m.group())])
                      for m in matchers.organisations.finditer(text)]
     names = _with_anaphora(text, names)
     provisions, used = _find_provisions(text, names, organisations, matchers)
@@ -332,6 +333,10 @@ def _find_provisions(text, names, organisations, matchers):
             continue
         start, end = match.span()
         treaty, linked_end = _linked_after(text, end, names, name_starts)
+        if treaty is None and (generic := GENERIC_INSTRUMENT.match(text, end)):
+            # "Article 5 of the treaty" with no treaty named nearby, but NATO is
+            treaty = _from_context(text, start, end, provisions, cues, cue_starts)
+            linked_end = generic.end()
         linked_start = start
         if treaty is None:
             domestic_after = CHAPTER_DOMESTIC_AFTER if match.group("chapter") else DOMESTIC_AFTER

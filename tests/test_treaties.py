@@ -265,3 +265,8 @@ def treaty_report_html(quoted: str, official: str) -> str:
     from helpers.treaty_report import wording_html
 
     return wording_html(quoted, official)
+
+
+def test_article_of_the_treaty_after_the_organisation():
+    text = "Summit\n\nNATO leaders met. They want Article 5 of the treaty to cover cyber attacks."
+    assert refs_in(text) == {("Article 5 of the treaty", "north-atlantic-treaty", "Article 5")}

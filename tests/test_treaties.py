@@ -270,3 +270,13 @@ def treaty_report_html(quoted: str, official: str) -> str:
 def test_article_of_the_treaty_after_the_organisation():
     text = "Summit\n\nNATO leaders met. They want Article 5 of the treaty to cover cyber attacks."
     assert refs_in(text) == {("Article 5 of the treaty", "north-atlantic-treaty", "Article 5")}
+
+
+def test_quoted_wording_saved_beside_the_tables(shared_dir, seed_analysis, tmp_path, monkeypatch):
+    from helpers.treaty_texts import save_quoted_wording
+
+    monkeypatch.delenv("HELPERS_TREATY_TEXTS", raising=False)
+    assert save_quoted_wording(seed_analysis, tmp_path) is None
+    monkeypatch.setenv("HELPERS_TREATY_TEXTS", str(shared_dir / "data" / "treaty-texts"))
+    saved = pd.read_parquet(save_quoted_wording(seed_analysis, tmp_path))
+    assert set(saved["provision"]) == {"Article 5"}

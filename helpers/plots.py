@@ -120,7 +120,10 @@ def treaty_references_over_time(treaty_refs: pd.DataFrame, articles: pd.DataFram
         ax.plot(table.index.astype(str), table[treaty].to_numpy(), marker="o", label=_short_treaty_name(treaty))
     ax.set(title="Treaty references over time", ylabel="references")
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    ax.figure.tight_layout()
     return ax
 
 

@@ -41,7 +41,7 @@ OPEN_AFTER = "([{—–-/\u00a0"
 CLOSE_BEFORE = ".,;:!?)]}—–-…"
 SENTENCE_END = {".", "!", "?"}
 # How far from a quote its cue may be, in tokens.
-AFTER_WINDOW, BEFORE_WINDOW = 10, 60
+AFTER_WINDOW, BEFORE_WINDOW = 30, 60
 # An unattributed quote this short with no sentence punctuation is a scare quote or a title.
 SCARE_MAX_WORDS = 5
 TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
@@ -265,7 +265,7 @@ class _Article:
         if head.dep_ not in SUBJECT_DEPS:
             return False
         verb = head.head
-        while verb.dep_ == "conj" and verb.head is not verb:
+        while verb.dep_ == "conj" and verb.head.i != verb.i:
             verb = verb.head
         return verb.dep_ == "ROOT" or self.is_cue(verb, direct_only=False)
 
@@ -404,7 +404,7 @@ class _Article:
         first = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
         token = first
         for _ in range(8):
-            if token.head is token:
+            if token.head.i == token.i:
                 return None
             token = token.head
             if token.pos_ == "VERB" and token.i < first.i and not self.quoted[token.i]:
@@ -417,7 +417,7 @@ class _Article:
     def _outermost(self, cue: Token) -> Token:
         """The report that holds a nested one: "X said he believed “…”" is X's statement."""
         node = cue
-        while node.head is not node:
+        while node.head.i != node.i:
             if node.dep_ == "ccomp" and self.is_cue(node.head, direct_only=False):
                 cue = node = node.head
             elif node.dep_ in ("conj", "xcomp", "advcl"):
@@ -440,12 +440,14 @@ class _Article:
         for token in self.doc[index:index + AFTER_WINDOW]:
             if self.quoted[token.i] or "\n" in token.text or token.text in SENTENCE_END:
                 return None
-            if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "amod"):
+            if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "amod") \
+                    or self._inside_a_description(token, index):
                 continue
             if not self._only_speaker_between(index, token):
                 return None
-            if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ in ("it", "this", "that"))
-                   for c in token.rights):
+            inverted = token.i == index or all(t.is_punct for t in self.doc[index:token.i])
+            if not inverted and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that")
+                                    for c in token.rights):
                 return None  # the verb has its own object ("Her critics cited it as …")
             if self.is_cue(token, direct_only=True):
                 return token
@@ -457,6 +459,17 @@ class _Article:
                 return token
             return None
         return None
+
+    @staticmethod
+    def _inside_a_description(token: Token, first: int) -> bool:
+        """A verb in a clause that describes the speaker ("Paris, who used to work on Capitol
+        Hill, said"), between the quote (from token `first`) and the cue."""
+        node = token
+        while node.head.i != node.i and node.i >= first:
+            if node.dep_ in ("relcl", "acl", "appos"):
+                return True
+            node = node.head
+        return False
 
     def _short_attribution_follows(self, first: int) -> bool:
         """“….” Trump said.  — a sentence of only a speaker and a verb may still attribute."""
@@ -476,7 +489,8 @@ class _Article:
         and its cue."""
         subject = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
         return all(t.is_punct or t.is_space or t.i in subject
-                   or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM", "AUX")
+                   or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM", "AUX", "ADP")
+                   or self._inside_a_description(t, first)
                    for t in self.doc[first:cue.i])
 
     def _speaker_between(self, first: int, cue: Token) -> tuple[int, int] | None:
@@ -695,7 +709,7 @@ class _Article:
                     self.antecedents[(subject.idx, subject.idx + len(subject.text))] = self._mention(verb.head)
                     return subject.idx, subject.idx + len(subject.text)
                 return self._mention(subject)
-            if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head is not verb:
+            if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
                 if verb.dep_ == "relcl":
                     return self._mention(verb.head)
                 verb = verb.head

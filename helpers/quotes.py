@@ -392,7 +392,8 @@ class _Article:
         if colon == 0:
             return None
         before = self.doc[colon - 1]
-        if before.pos_ != "PROPN" or self.quoted[before.i]:
+        # "X said of Sanders: “…”": a name that is an object is not the speaker
+        if before.pos_ != "PROPN" or self.quoted[before.i] or before.dep_ in ("pobj", "dobj", "dative", "attr"):
             return None
         start = colon - 1
         while start > 0 and self.doc[start - 1].pos_ == "PROPN" and not self.quoted[start - 1]:
@@ -709,10 +710,13 @@ class _Article:
                     self.antecedents[(subject.idx, subject.idx + len(subject.text))] = self._mention(verb.head)
                     return subject.idx, subject.idx + len(subject.text)
                 return self._mention(subject)
-            if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
-                if verb.dep_ == "relcl":
-                    return self._mention(verb.head)
-                verb = verb.head
+            if verb.head.i == verb.i:
+                break
+            if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                # "the share of Republicans saying …": the noun the clause describes
+                return self._mention(verb.head)
+            if verb.dep_ in ("conj", "xcomp", "advcl", "relcl", "pcomp", "prep", "acl"):
+                verb = verb.head  # "…, saying", "by saying", "went on to say"
             else:
                 break
         if not inverted:

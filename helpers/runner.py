@@ -14,6 +14,7 @@ import itertools
 import json
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -183,16 +184,8 @@ def _run(chunks: Iterator[list[dict]], job: Job, workers: int, dask: str | None,
 def _run_in_processes(chunks, job: Job, workers: int, bar) -> Iterator[str]:
     with ProcessPoolExecutor(max_workers=workers, initializer=load_model,
                              initargs=(job.model,)) as pool:
-        pending = []
-        for chunk in chunks:
-            pending.append((len(chunk), pool.submit(run_chunk, chunk, job)))
-            while len(pending) > 2 * workers:  # bound the texts held in flight
-                size, future = pending.pop(0)
-                yield future.result()
-                bar.update(size)
-        for size, future in pending:
-            yield future.result()
-            bar.update(size)
+        submissions = ((len(chunk), pool.submit(run_chunk, chunk, job)) for chunk in chunks)
+        yield from _in_order(submissions, 2 * workers, bar)
 
 
 def _run_on_dask(chunks, job: Job, address: str, bar) -> Iterator[str]:
@@ -202,20 +195,33 @@ def _run_on_dask(chunks, job: Job, address: str, bar) -> Iterator[str]:
                             dashboard_address=None) if address == "local" else None)
     try:
         with Client(cluster or address) as client:
-            pending = []
-            for chunk in chunks:
-                # pure=False: a retried task (its worker died) runs again, and run_chunk is idempotent
-                pending.append((len(chunk), client.submit(run_chunk, chunk, job, pure=False)))
-                while len(pending) > 4 * max(len(client.scheduler_info()["workers"]), 1):
-                    size, future = pending.pop(0)
-                    yield future.result()
-                    bar.update(size)
-            for size, future in pending:
-                yield future.result()
-                bar.update(size)
+            # pure=False: a retried task (its worker died) runs again, and run_chunk is idempotent
+            submissions = ((len(chunk), client.submit(run_chunk, chunk, job, pure=False))
+                           for chunk in chunks)
+            workers = max(len(client.scheduler_info()["workers"]), 1)
+            yield from _in_order(submissions, 4 * workers, bar)
     finally:
         if cluster:
             cluster.close()
+
+
+def _in_order(submissions: Iterator[tuple[int, object]], window: int, bar) -> Iterator[str]:
+    """Results of submitted chunks in submission order, with at most `window` in flight,
+    so the texts held in memory stay bounded."""
+    pending: deque = deque()
+    for submission in submissions:
+        pending.append(submission)
+        if len(pending) > window:
+            yield _finish(pending.popleft(), bar)
+    while pending:
+        yield _finish(pending.popleft(), bar)
+
+
+def _finish(submission: tuple[int, object], bar) -> str:
+    size, future = submission
+    key = future.result()
+    bar.update(size)
+    return key
 
 
 def _concat(store: TableStore, keys: list[str], name: str) -> pd.DataFrame:

@@ -73,9 +73,11 @@ def frame(table: str, records: list[dict] | pd.DataFrame) -> pd.DataFrame:
     data = data[list(schema) + extra]
     for column, dtype in schema.items():
         data[column] = _as_dtype(data[column], dtype)
-    for column in extra:
-        if data[column].dtype == object and data[column].map(_is_text_or_null).all():
-            data[column] = data[column].astype(STR)
+    for column in extra:  # text read back from Parquet is pandas' `str`; keep one string dtype
+        values = data[column]
+        if isinstance(values.dtype, pd.StringDtype) or (
+                values.dtype == object and values.map(_is_text_or_null).all()):
+            data[column] = values.astype(STR)
     keys = [k for k in SORT_KEYS[table] if k in data]
     return data.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
@@ -149,6 +150,14 @@ def _is_negated(token: Token) -> bool:
     return any(word.lower_ in NEGATE or word.lower_ == "n't" for word in before)
 
 
+def _is_content(token: Token) -> bool:
+    """Words worth a feature of their own: not punctuation, not a function word, except
+    negations. (Function words still count inside bigrams, the role and the paths.)"""
+    if token.is_punct or token.is_space:
+        return False
+    return token.lower_ in NEGATE or token.lower_ == "n't" or token.lower_ not in STOP_WORDS
+
+
 def _tree_distance(a: Token, b: Token) -> int:
     """Number of dependency arcs between two tokens of one sentence."""
     depth_a = {a.i: 0}
@@ -246,7 +255,7 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
             continue
         sequence.append((token.lower_, (token.i,)))
     for word, tokens in sequence:
-        if word != MENTION:
+        if word != MENTION and _is_content(doc[tokens[0]]):
             add(f"u:{word}", 1.0, tokens)
     for (first, first_tokens), (second, second_tokens) in zip(sequence, sequence[1:]):
         add(f"b:{first} {second}", 1.0, first_tokens + second_tokens
@@ -255,14 +264,16 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
     # Words near the mention, on each side.
     for token in doc[max(mention.start - WINDOW, sentence.start):mention.start]:
-        add(f"L:{token.lower_}", 1.0, (token.i,))
+        if _is_content(token):
+            add(f"L:{token.lower_}", 1.0, (token.i,))
     for token in doc[mention.end:min(mention.end + WINDOW, sentence.end)]:
-        add(f"R:{token.lower_}", 1.0, (token.i,))
+        if _is_content(token):
+            add(f"R:{token.lower_}", 1.0, (token.i,))
 
     # The words of the mention's own clause.
     clause = _clause(mention)
     for token in clause:
-        if token.i not in inside and not token.is_punct:
+        if token.i not in inside and _is_content(token):
             add(f"c:{token.lower_}", 1.0, (token.i,))
             valence = lexicon_valence(token.lower_)
             if valence:
@@ -272,7 +283,7 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
     # The mention's syntactic role and the words that govern it.
     role, governor = _role(root)
-    add(f"role:{role}", 1.0)
+    add(f"role:{role}", 1.0, inside)
     add(f"gov:{role}:{governor.lower_}", 1.0, (governor.i,))
     add(f"govword:{governor.lower_}", 1.0, (governor.i,))
     for steps, ancestor in enumerate(root.ancestors):
@@ -282,12 +293,12 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
     if _is_negated(governor):
         add(f"neg-gov:{role}", 1.0, (governor.i,))
     for token in root.subtree:
-        if token.i not in inside and not token.is_punct:
+        if token.i not in inside and _is_content(token):
             add(f"sub:{token.lower_}", 1.0, (token.i,))
-    add(f"pron:{root.tag_ in PRONOUN_TAGS}", 1.0)
+    add(f"pron:{root.tag_ in PRONOUN_TAGS}", 1.0, inside)
 
     # Lexicon words, weighted by where they stand from the mention.
-    polar_sum = 0.0
+    valences: list[tuple[int, float]] = []
     for token in sentence:
         valence = lexicon_valence(token.lower_)
         if not valence:
@@ -308,8 +319,12 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
         linear = min(abs(token.i - mention.start), abs(token.i - (mention.end - 1)))
         add(f"lexlin:{'near' if linear <= 3 else 'mid' if linear <= 8 else 'far'}:{polarity}",
             abs(value), (token.i,))
-        polar_sum += value
-    add("lexsum", math.tanh(polar_sum), ())
+        valences.append((token.i, value))
+    # tanh of the sentence's lexicon total, shared out among its words in proportion.
+    total = sum(value for _, value in valences)
+    for index, value in valences:
+        if total:
+            add("lexsum", math.tanh(total) * value / total, (index,))
 
     return features
 
@@ -345,21 +360,23 @@ class TargetModel:
         return exp / exp.sum()
 
     def token_weights(self, features) -> dict[int, float]:
-        """How much each token pushed P(positive) - P(negative): its features' share of
-        (positive logit - negative logit), split evenly over the tokens a feature comes from."""
+        """How much each token pushed towards positive rather than negative: each feature's
+        part of (positive logit - negative logit), shared among the occurrences it was
+        counted from in proportion to their values, and evenly among each one's tokens.
+        The mention's own tokens carry its grammatical role."""
         positive, negative = self.classes.index("positive"), self.classes.index("negative")
-        pushes: dict[int, float] = defaultdict(float)
+        raw: dict[str, float] = defaultdict(float)
+        for name, value, _ in features:
+            raw[name] += value
         merged = _merged(features)
-        sources: dict[str, set[int]] = defaultdict(set)
-        for name, _, tokens in features:
-            sources[name].update(tokens)
-        for name, value in merged.items():
+        pushes: dict[int, float] = defaultdict(float)
+        for name, value, tokens in features:
             row = self.weights.get(name)
-            if row is None or not sources[name]:
+            if row is None or not tokens or not raw[name]:
                 continue
-            push = value * (row[positive] - row[negative])
-            for token in sources[name]:
-                pushes[token] += push / len(sources[name])
+            push = merged[name] * value / raw[name] * (row[positive] - row[negative])
+            for token in tokens:
+                pushes[token] += push / len(tokens)
         return dict(pushes)
 
 
@@ -406,20 +423,27 @@ def _probability_score(model: TargetModel, probabilities: np.ndarray) -> float:
                        - probabilities[model.classes.index("negative")]), 6)
 
 
-def _parse(text: str) -> Doc:
-    from helpers.pipeline import load_model  # here, so that importing this module stays light
+def _parse_for_targets(texts: list[str]) -> list[Doc]:
+    """Parsed texts (in batches, long ones in pieces) without the components the features
+    do not read."""
+    from helpers.pipeline import load_model, parse  # here, so importing this module stays light
 
     nlp = load_model()
     with nlp.select_pipes(disable=[name for name in SKIPPED_FOR_TARGETS if name in nlp.pipe_names]):
-        return nlp(text)
+        return list(parse(texts, nlp))
+
+
+def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[dict]]:
+    """`score_targets` for many (text, spans) pairs, parsed together (faster than one by one)."""
+    items = [(text or "", list(spans)) for text, spans in items]
+    docs = _parse_for_targets([text for text, _ in items])
+    return [[score_mention(doc, start, end) for start, end in spans]
+            for doc, (_, spans) in zip(docs, items)]
 
 
 def score_targets(text: str, spans: Sequence[tuple[int, int]]) -> list[dict]:
     """`score_mention` for each (start, end) span of `text`, parsing the text once."""
-    if not spans:
-        return []
-    doc = _parse(text or "")
-    return [score_mention(doc, start, end) for start, end in spans]
+    return score_targets_many([(text, spans)])[0] if spans else []
 
 
 def target_sentiment(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
@@ -443,7 +467,7 @@ def explain_mention(doc: Doc, start: int, end: int) -> list[tuple[int, int, floa
 
 def explain_target(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
     """`explain_mention` for a mention of a text that is not parsed yet."""
-    return explain_mention(_parse(text or ""), start, end)
+    return explain_mention(_parse_for_targets([text or ""])[0], start, end)
 
 
 def explanation_html(text: str, weights: Iterable[tuple[int, int, float]],
@@ -553,3 +577,117 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
                                          if any(start <= e["start_char"] < end for e in entities)])
         rows.append(_row(context, "entity", name, None, None, score, label, LEXICON_METHOD, flag))
     return rows
+
+
+# --------------------------------------------------------------------------------------
+# Summaries for the notebook (tables in, tables out)
+
+def tone_arc(analysis, article_id: str | None = None) -> pd.DataFrame:
+    """Paragraph by paragraph tone of one article (default: the first), with an opening."""
+    paragraphs = analysis.sentiment[analysis.sentiment["level"] == "paragraph"]
+    article_id = article_id or paragraphs["article_id"].min()
+    rows = paragraphs[paragraphs["article_id"] == article_id]
+    text = analysis.articles.set_index("article_id").loc[article_id, "text"]
+    return pd.DataFrame({
+        "paragraph": rows["unit"].astype(int).to_numpy(),
+        "score": rows["score"].round(3).to_numpy(),
+        "label": rows["label"].to_numpy(),
+        "opening": [_opening(text[start:end]) for start, end in zip(rows["start_char"], rows["end_char"])],
+    }).sort_values("paragraph").reset_index(drop=True)
+
+
+def speaker_tone(analysis) -> pd.DataFrame:
+    """Tone of each speaker's quotes: how many, mean score, and how many of each label."""
+    quotes = analysis.sentiment[analysis.sentiment["level"] == "quote"]
+    joined = quotes.merge(analysis.quotes[["quote_id", "speaker_name"]], left_on="unit",
+                          right_on="quote_id", how="left")
+    joined["speaker"] = joined["speaker_name"].fillna("(unknown)")
+    judged = joined[joined["flag"].isna()]
+    grouped = judged.groupby("speaker")
+    table = pd.DataFrame({"quotes": grouped.size(), "mean_tone": grouped["score"].mean().round(3)})
+    for label in LABELS:
+        table[label] = grouped["label"].apply(lambda labels, wanted=label: int((labels == wanted).sum()))
+    return table.sort_values(["quotes", "mean_tone"], ascending=[False, True]).reset_index()
+
+
+def entity_sentiment(analysis, names: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per entity: its mentions and articles, and for each method the mean score
+    over articles and the label most articles got (a tie gives neutral).
+
+    `target` is the sentiment towards the entity (target-lr); `tone` is the VADER tone of
+    the sentences that mention it.
+    """
+    rows = analysis.sentiment[(analysis.sentiment["level"] == "entity") & analysis.sentiment["flag"].isna()]
+    if names is not None:
+        rows = rows[rows["unit"].isin(list(names))]
+    mentions = analysis.entities.assign(unit=analysis.entities["canonical"].fillna(analysis.entities["text"]))
+    table = pd.DataFrame({"mentions": mentions.groupby("unit").size(),
+                          "articles": rows.groupby("unit")["article_id"].nunique()}).dropna()
+    for method, column in ((TARGET_METHOD, "target"), (LEXICON_METHOD, "tone")):
+        grouped = rows[rows["method"] == method].groupby("unit")
+        table[column] = grouped["score"].mean().round(3)
+        table[f"{column}_label"] = grouped["label"].agg(_majority)
+    table = table.astype({"mentions": int, "articles": int})
+    table.index.name = "entity"
+    return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index()
+
+
+def _majority(labels: pd.Series) -> str:
+    counts = labels.value_counts()
+    if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
+        return "neutral"
+    return counts.index[0]
+
+
+def disagreements(entity_table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `entity_sentiment` where the target model and the lexicon tone disagree."""
+    differ = entity_table["target_label"] != entity_table["tone_label"]
+    return entity_table[differ].reset_index(drop=True)
+
+
+def entity_sentiment_by(analysis, column: str, names: Iterable[str]) -> pd.DataFrame:
+    """Mean target sentiment towards each named entity per value of an `articles` column
+    (e.g. `outlet`, or `date` by month); empty when no article has that column."""
+    rows = analysis.sentiment[(analysis.sentiment["level"] == "entity")
+                              & (analysis.sentiment["method"] == TARGET_METHOD)
+                              & analysis.sentiment["unit"].isin(list(names))
+                              & analysis.sentiment["flag"].isna()]
+    articles = analysis.articles[["article_id", column]].dropna()
+    if column == "date":
+        articles = articles.assign(date=articles["date"].dt.to_period("M").astype(str))
+    joined = rows.merge(articles, on="article_id")
+    if joined.empty:
+        return pd.DataFrame()
+    return joined.pivot_table(index=column, columns="unit", values="score", aggfunc="mean").round(3).sort_index()
+
+
+def mention_sentiment(analysis, names: Iterable[str]) -> pd.DataFrame:
+    """Each mention of the named entities with its sentence's offsets and the target
+    model's label and score (each article containing one is parsed once more)."""
+    mentions = analysis.entities[analysis.entities["canonical"].isin(list(names))]
+    mentions = mentions.sort_values(["article_id", "start_char"]).reset_index(drop=True)
+    texts = analysis.articles.set_index("article_id")["text"]
+    # Sorted by article, so the groups' mentions concatenate back into `mentions`' order.
+    groups = mentions.groupby("article_id", sort=True)
+    scored = [row for rows in score_targets_many(
+        (texts[article_id], list(zip(group["start_char"], group["end_char"])))
+        for article_id, group in groups) for row in rows]
+    sentences = analysis.sentences[["article_id", "sentence", "start_char", "end_char"]].rename(
+        columns={"start_char": "sentence_start", "end_char": "sentence_end"})
+    mentions = mentions.assign(sentiment=[row["label"] for row in scored],
+                               score=[round(row["score"], 3) for row in scored])
+    return mentions.merge(sentences, on=["article_id", "sentence"], how="left")[
+        ["article_id", "sentence", "sentence_start", "sentence_end", "canonical", "start_char",
+         "end_char", "sentiment", "score"]]
+
+
+def strongest_mentions(mention_table: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
+    """The `limit` mentions scored furthest from neutral, one per sentence."""
+    ordered = mention_table.assign(strength=mention_table["score"].abs()).sort_values(
+        ["strength", "article_id", "start_char"], ascending=[False, True, True], kind="stable")
+    return ordered.drop_duplicates(["article_id", "sentence"]).head(limit).drop(columns="strength").reset_index(drop=True)
+
+
+def _opening(text: str, words: int = 8) -> str:
+    head = text.split()
+    return " ".join(head[:words]) + (" …" if len(head) > words else "")

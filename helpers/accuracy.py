@@ -60,3 +60,71 @@ def seed_treaty_check(analysis: Analysis) -> pd.DataFrame:
                      "right": got is not None and got["treaty_id"] == want.treaty_id
                      and got["provision"] == want.provision})
     return pd.DataFrame(rows)
+
+
+def _splits(results: dict) -> list[str]:
+    return [split for split in ("dev", "test") if split in results]
+
+
+def quote_figures(results: dict) -> pd.DataFrame:
+    """Quote attribution on PolNeAR: ours and textacy, direct quotes and all attributions."""
+    rows = []
+    for split in _splits(results):
+        systems = [("this project", "direct quotes", results[split].get("direct_quotes")),
+                   ("this project", "all attributions", results[split].get("all_attributions")),
+                   ("textacy", "direct quotes", results[split].get("textacy", {}).get("direct_quotes"))]
+        for system, scope, figures in systems:
+            if not figures:
+                continue
+            lenient, strict = figures["overlap>0.3"], figures["overlap>0.8"]
+            rows.append({"split": split, "system": system, "quotes": scope, "gold": figures["gold"],
+                         "precision": lenient["precision"], "recall": lenient["recall"],
+                         "F1 (overlap > 0.3)": lenient["f1"], "F1 (overlap > 0.8)": strict["f1"],
+                         "speaker accuracy": figures.get("speaker_accuracy")})
+    return pd.DataFrame(rows).round(3)
+
+
+def treaty_figures(results: dict) -> pd.DataFrame:
+    """Treaty references against the project's annotated dev and test sets."""
+    rows = []
+    for split in _splits(results):
+        for level, name in (("treaty", "treaty"), ("treaty_and_provision", "treaty and provision")):
+            figures = results[split][level]
+            rows.append({"split": split, "match": f"span overlap + {name}",
+                         "gold references": figures["gold"], "precision": figures["precision"],
+                         "recall": figures["recall"]})
+    return pd.DataFrame(rows).round(3)
+
+
+def sentiment_figures(results: dict) -> pd.DataFrame:
+    """Sentiment towards a mention on NewsMTSC: our model beside VADER and always-neutral."""
+    rows = []
+    for split, methods in results["results"].items():
+        for method, figures in methods.items():
+            if isinstance(figures, dict):
+                rows.append({"split": split, "method": method, "targets": methods.get("rows"),
+                             "macro-F1": figures["macro_f1"], "accuracy": figures["accuracy"]})
+    return pd.DataFrame(rows).round(3)
+
+
+def entity_figures(results: dict) -> pd.DataFrame:
+    """What the entity benchmark measured on its corpus, as label/value rows."""
+    labels = {"articles": "articles", "mentions": "entity mentions",
+              "mentions_per_second": "mentions per second (parsed docs)",
+              "entity_share_of_parse_percent": "entity time, % of parse time",
+              "person_mentions": "PERSON mentions",
+              "joined_after_corpus_finalizer_share": "surname-only PERSON mentions joined to a full name",
+              "distinct_people": "distinct people"}
+    return pd.DataFrame([{"measure": label, "value": results[key]}
+                         for key, label in labels.items() if key in results])
+
+
+def speaker_name_errors(results: dict, limit: int = 8) -> pd.DataFrame:
+    """Quotes whose speaker was named wrongly in the hand-annotated PolNeAR sample."""
+    wrong = pd.DataFrame(results.get("speaker_names", {}).get("wrong", []))
+    return wrong.head(limit)
+
+
+def treaty_errors(results: dict, limit: int = 8) -> pd.DataFrame:
+    """Missed or wrongly linked treaty references from the dev set."""
+    return pd.DataFrame(results.get("dev", {}).get("errors", [])).head(limit)

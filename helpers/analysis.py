@@ -21,6 +21,7 @@ from helpers.quotes import extract_quotes
 from helpers.sentiment import extract_sentiment
 from helpers.structure import Context, extract_paragraphs, extract_sentences
 from helpers.treaties import extract_treaty_refs
+from helpers.treaty_texts import save_quoted_wording
 
 # (table, extractor) in the order they run: later extractors may read earlier tables
 # through `context.tables`.
@@ -86,6 +87,7 @@ class Analysis:
             write_atomically(folder / f"{name}.parquet", frame.to_parquet(index=False))
         summary = {"model": self.model, "tables": {n: len(f) for n, f in self.tables().items()}}
         write_atomically(folder / "analysis.json", json.dumps(summary, indent=2).encode())
+        save_quoted_wording(self, folder)
         return folder
 
     @classmethod

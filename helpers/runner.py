@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import fsspec
 import pandas as pd
@@ -30,6 +31,7 @@ from helpers.analysis import FINALIZERS, TABLE_NAMES, Analysis, extract_article
 from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import DocCache, TableStore, cache_dir, chunk_key, extractors_version
 from helpers.pipeline import load_model, model_id, model_name, parse
+from helpers.treaty_texts import save_quoted_wording, texts_folder
 
 CHUNK_CHARS = 250_000
 CHUNK_ARTICLES = 500
@@ -97,6 +99,9 @@ def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers
     summary = json.dumps({"model": job.model_id, "tables": counts}, indent=2)
     with filesystem.open(f"{root}/analysis.json", "w") as file:
         file.write(summary)
+    if texts_folder() is not None:  # quoted treaty wording, when official texts are configured
+        tables_read = {name: pd.read_parquet(f"{out}/{name}.parquet") for name in ("quotes", "treaty_refs")}
+        save_quoted_wording(SimpleNamespace(**tables_read), out)
     store.remove()
     return counts
 

@@ -173,3 +173,15 @@ def test_limit_analyses_only_the_first_articles(tmp_path):
     for n in range(3):
         (tmp_path / f"a{n}.txt").write_text(f"Story {n}\n\nThe mayor spoke on day {n}.")
     assert list(helpers.analyze(tmp_path, cache=False, limit=2).articles.article_id) == ["a0", "a1"]
+
+
+def test_quoted_treaty_wording_is_saved_beside_the_tables_when_texts_are_configured(
+        shared_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("HELPERS_TREATY_TEXTS", str(shared_dir / "data" / "treaty-texts"))
+    result = cli("analyze", "seeds", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    wording = pd.read_parquet(tmp_path / "out" / "treaty_wording.parquet")
+    assert sorted(wording["score"]) == [1.0, 1.0]
+    monkeypatch.delenv("HELPERS_TREATY_TEXTS")
+    assert cli("analyze", "seeds", "--out", str(tmp_path / "plain")).returncode == 0
+    assert not (tmp_path / "plain" / "treaty_wording.parquet").exists()

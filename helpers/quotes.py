@@ -775,6 +775,14 @@ class _Article:
                 self.speakers_seen.append((start, person))
                 return person.name, person.role, "person"
             return None, None, "person"
+        if words[0] == "the" and any(self.words.get(w) in ("role", "affiliation") for w in words):
+            # "the secretary", "the Utah Republican": someone named before, by role, else
+            # the person the article is following
+            person = self._by_role(words, start) or self._antecedent(start)
+            if person is not None:
+                self.speakers_seen.append((start, person))
+                return person.name, person.role, "person"
+            return None, None, "person"
         surname = self._by_surname(mention, start)
         if surname is not None:
             self.speakers_seen.append((start, surname))
@@ -783,12 +791,7 @@ class _Article:
             if _overlaps((org_start, org_end), (start, end)):
                 return name, None, "organization"
         if any(self.words.get(w) == "role" for w in words):
-            # only a definite role ("the secretary") points back to someone named before
-            person = self._by_role(words, start) if words[0] == "the" else None
-            if person is not None:
-                self.speakers_seen.append((start, person))
-                return person.name, person.role, "person"
-            return None, None, "person"
+            return None, None, "person"  # "a spokesman": a person, not named
         if any(self.words.get(w) == "document" for w in words):
             return _strip_article(mention), None, "document"
         return None, None, "unknown"

@@ -17,6 +17,7 @@ from helpers.analysis import Analysis
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 SEED_BY_HAND = ROOT / "benchmarks" / "annotations" / "seed_by_hand.csv"
+SEED_ARTICLE = ROOT / "seeds" / "000_badd61db92428ef2.txt"
 
 
 def load_results(folder: Path = RESULTS) -> dict[str, dict]:
@@ -115,8 +116,12 @@ def entity_figures(results: dict) -> pd.DataFrame:
               "person_mentions": "PERSON mentions",
               "joined_after_corpus_finalizer_share": "surname-only PERSON mentions joined to a full name",
               "distinct_people": "distinct people"}
-    return pd.DataFrame([{"measure": label, "value": results[key]}
+    return pd.DataFrame([{"measure": label, "value": _readable(results[key])}
                          for key, label in labels.items() if key in results])
+
+
+def _readable(value: float) -> str:
+    return f"{value:,}" if float(value).is_integer() else f"{value:,.3g}"
 
 
 def speaker_name_errors(results: dict, limit: int = 8) -> pd.DataFrame:
@@ -128,3 +133,46 @@ def speaker_name_errors(results: dict, limit: int = 8) -> pd.DataFrame:
 def treaty_errors(results: dict, limit: int = 8) -> pd.DataFrame:
     """Missed or wrongly linked treaty references from the dev set."""
     return pd.DataFrame(results.get("dev", {}).get("errors", [])).head(limit)
+
+
+def throughput_figures(results: dict) -> pd.DataFrame:
+    """Speed of the whole analysis against bare spaCy on the same texts, in one run."""
+    runs = [("bare spaCy nlp.pipe", "bare_spacy"), ("analysis, 1 process, no cache", "cold_1_worker"),
+            ("analysis, 2 processes, no cache", "cold_2_workers"), ("analysis, warm cache", "warm")]
+    rows = [{"run": label, "seconds": results[key]["seconds"],
+             "tokens per second": results[key]["tokens_per_second"],
+             "peak memory (MB)": results[key].get("peak_memory_mb")}
+            for label, key in runs if key in results]
+    return pd.DataFrame(rows)
+
+
+def headline_findings(results: dict[str, dict]) -> list[str]:
+    """One sentence per analysis, from whichever benchmark results exist."""
+    lines = []
+    if quotes := results.get("quotes_polnear"):
+        split = "test" if "test" in quotes else "dev"
+        ours = quotes[split]["direct_quotes"]
+        line = (f"Direct quotes on PolNeAR {split}: F1 {ours['overlap>0.3']['f1']:.2f} at overlap 0.3, "
+                f"speaker right for {ours['speaker_accuracy']:.0%} of matched quotes")
+        if textacy := quotes[split].get("textacy", {}).get("direct_quotes"):
+            line += f" (textacy: F1 {textacy['overlap>0.3']['f1']:.2f})"
+        lines.append(line + ".")
+    if treaties := results.get("treaties"):
+        split = "test" if "test" in treaties else "dev"
+        figures = treaties[split]["treaty_and_provision"]
+        lines.append(f"Treaty references ({split}): precision {figures['precision']:.2f}, "
+                     f"recall {figures['recall']:.2f}.")
+    if sentiment := results.get("sentiment"):
+        split = next((s for s in ("rw-test", "rw-dev") if s in sentiment["results"]), None)
+        if split:
+            methods = sentiment["results"][split]
+            ours = next(m for m in methods if m not in {"rows", "always-neutral", "vader"})
+            lines.append(f"Sentiment towards a mention on NewsMTSC {split}: macro-F1 "
+                         f"{methods[ours]['macro_f1']:.2f} (VADER {methods['vader']['macro_f1']:.2f}).")
+    if entities := results.get("entities"):
+        lines.append(f"Entities: {entities['joined_after_corpus_finalizer_share']:.0%} of surname-only "
+                     f"mentions joined to a full name on {entities['corpus']}.")
+    if speed := results.get("throughput"):
+        lines.append(f"Speed: the whole analysis runs at {speed['ratios']['analysis_vs_bare_spacy']:.0%} "
+                     "of bare spaCy's throughput.")
+    return lines

@@ -1,0 +1,44 @@
+"""The accuracy notebook's helpers: committed benchmark results and the seed checked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import accuracy
+
+
+@pytest.fixture(scope="module")
+def results():
+    found = accuracy.load_results()
+    assert {"quotes_polnear", "treaties", "sentiment", "entities"} <= set(found)
+    return found
+
+
+def test_the_seed_matches_the_reading_by_hand(seed_analysis):
+    quotes = accuracy.seed_quote_check(seed_analysis)
+    assert len(quotes) == 14 and quotes["found"].all() and quotes["right"].all()
+    treaties = accuracy.seed_treaty_check(seed_analysis)
+    assert treaties["right"].all()
+
+
+def test_a_wrong_speaker_is_reported_as_wrong(seed_analysis):
+    broken = seed_analysis.quotes.copy()
+    broken["speaker_name"] = broken["speaker_name"].replace("Antony Blinken", "Someone Else")
+    regressed = type(seed_analysis)(**{**seed_analysis.__dict__, "quotes": broken})
+    check = accuracy.seed_quote_check(regressed)
+    assert not check[check["expected speaker"] == "Antony Blinken"]["right"].any()
+
+
+def test_figure_tables_are_read_from_the_results(results):
+    quotes = accuracy.quote_figures(results["quotes_polnear"])
+    assert {"this project", "textacy"} <= set(quotes["system"])
+    assert quotes["F1 (overlap > 0.3)"].between(0, 1).all()
+    assert set(accuracy.treaty_figures(results["treaties"])["split"]) >= {"dev"}
+    sentiment = accuracy.sentiment_figures(results["sentiment"])
+    assert {"always-neutral", "vader"} <= set(sentiment["method"])
+    assert len(accuracy.entity_figures(results["entities"])) >= 5
+
+
+def test_headline_findings_name_each_analysis(results):
+    lines = accuracy.headline_findings(results)
+    assert [line.split()[0] for line in lines][:4] == ["Direct", "Treaty", "Sentiment", "Entities:"]

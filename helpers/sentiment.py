@@ -51,7 +51,7 @@ le les et est une du dans pour qui que pas sur au aux avec ce cette sont nous il
 el los las y es por con para una del lo como pero más su sus se
 di che non della delle gli sono anche nel alla
 het een niet zijn ook voor
-não um uma em os das uma pelo pela
+não um uma em os pelo pela
 """.split())
 # VADER scales a negated word's valence by this factor (its N_SCALAR).
 NEGATION_SCALE = -0.74
@@ -168,7 +168,7 @@ def _tree_distance(a: Token, b: Token) -> int:
     for steps, ancestor in enumerate(b.ancestors, start=1):
         if ancestor.i in depth_a:
             return steps + depth_a[ancestor.i]
-    return 99
+    return 99  # not in one tree (another sentence)
 
 
 def _path(word: Token, mention_root: Token) -> str:
@@ -200,7 +200,7 @@ def _relation(word: Token, mention_root: Token) -> str:
         return "governs"
     if mention_root.is_ancestor(word):
         return "modifies"
-    if word.head == mention_root.head or word.head.i == mention_root.head.i:
+    if word.head == mention_root.head:
         return "sibling"
     return "other"
 
@@ -257,10 +257,10 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
     for word, tokens in sequence:
         if word != MENTION and _is_content(doc[tokens[0]]):
             add(f"u:{word}", 1.0, tokens)
-    for (first, first_tokens), (second, second_tokens) in zip(sequence, sequence[1:]):
-        add(f"b:{first} {second}", 1.0, first_tokens + second_tokens
-            if MENTION not in (first, second) else
-            (first_tokens if second == MENTION else second_tokens))
+    for pair in zip(sequence, sequence[1:]):
+        # A bigram with the mention in it is credited to its other word.
+        add(f"b:{pair[0][0]} {pair[1][0]}", 1.0,
+            [index for word, indices in pair if word != MENTION for index in indices])
 
     # Words near the mention, on each side.
     for token in doc[max(mention.start - WINDOW, sentence.start):mention.start]:
@@ -322,8 +322,8 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
         valences.append((token.i, value))
     # tanh of the sentence's lexicon total, shared out among its words in proportion.
     total = sum(value for _, value in valences)
-    for index, value in valences:
-        if total:
+    if total:
+        for index, value in valences:
             add("lexsum", math.tanh(total) * value / total, (index,))
 
     return features
@@ -348,7 +348,7 @@ class TargetModel:
 
     def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]]) -> np.ndarray:
         total = self.intercept.copy()
-        for name, value in _merged(features).items():
+        for name, value in merged_features(features).items():
             row = self.weights.get(name)
             if row is not None:
                 total += value * row
@@ -368,7 +368,7 @@ class TargetModel:
         raw: dict[str, float] = defaultdict(float)
         for name, value, _ in features:
             raw[name] += value
-        merged = _merged(features)
+        merged = merged_features(features)
         pushes: dict[int, float] = defaultdict(float)
         for name, value, tokens in features:
             row = self.weights.get(name)
@@ -380,7 +380,7 @@ class TargetModel:
         return dict(pushes)
 
 
-def _merged(features: Iterable[tuple[str, float, tuple[int, ...]]]) -> dict[str, float]:
+def merged_features(features: Iterable[tuple[str, float, tuple[int, ...]]]) -> dict[str, float]:
     """Feature values summed by name; presence features (all but lexicon sums) capped at 1."""
     merged: dict[str, float] = defaultdict(float)
     for name, value, _ in features:

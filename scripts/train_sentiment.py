@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpers.pipeline import load_model  # noqa: E402
-from helpers.sentiment import (LABELS, MODEL_PATH, SKIPPED_FOR_TARGETS, _merged,  # noqa: E402
+from helpers.sentiment import (LABELS, MODEL_PATH, SKIPPED_FOR_TARGETS, merged_features,  # noqa: E402
                                mention_features, mention_span)
 
 DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
@@ -49,7 +49,7 @@ def featurise(rows: list[dict]) -> list[dict[str, float]]:
     features = []
     for row in rows:
         span = mention_span(docs[row["sentence"]], row["from"], row["to"])
-        features.append(_merged(mention_features(span)) if span is not None else {})
+        features.append(merged_features(mention_features(span)) if span is not None else {})
     return features
 
 

@@ -501,7 +501,9 @@ class _Article:
             return None
         inside = {t.i for t in words}
         heads = [t for t in words if t.head.i not in inside or t.head.i == t.i]
-        return self._mention((heads or words)[-1])
+        # "Blunt, after a long pause, said": the noun phrase, not the aside
+        names = [t for t in heads if t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "pobj"]
+        return self._mention(names[0]) if names else None
 
     def _opens_sentence(self, piece: Piece) -> bool:
         before = self.text[:piece.open_mark].rstrip()

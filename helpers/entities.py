@@ -59,6 +59,8 @@ HEADLINE_MIN_WORDS = 3
 HEADLINE_TITLE_CASE_SHARE = 0.8
 CORPUS_VOTE_SHARE = 0.75
 CORPUS_VOTE_MIN_MENTIONS = 4
+# What a reader calls the labels that name people, organisations and places.
+KINDS = {"person": ("PERSON",), "organisation": ("ORG",), "place": ("GPE", "LOC", "FAC")}
 
 
 @cache
@@ -502,6 +504,22 @@ def mention_counts(entities: pd.DataFrame, labels=None) -> pd.DataFrame:
                               ignore_index=True)
 
 
+def most_mentioned(entities: pd.DataFrame, per_kind: int = 8) -> pd.DataFrame:
+    """The `per_kind` most mentioned people, organisations and places: `kind`, `canonical`,
+    `label`, `mentions`, `articles`."""
+    counts = mention_counts(entities)
+    parts = [counts[counts["label"].isin(labels)].head(per_kind).assign(kind=kind)
+             for kind, labels in KINDS.items()]
+    table = pd.concat(parts, ignore_index=True) if parts else counts.assign(kind=None)
+    return table[["kind", "canonical", "label", "mentions", "articles"]]
+
+
+def busiest_article(entities: pd.DataFrame) -> str:
+    """The article with the most entity mentions (the first by id on a tie)."""
+    sizes = entities.groupby("article_id", observed=True).size()
+    return sizes.sort_index().sort_values(ascending=False, kind="stable").index[0]
+
+
 def people(entities: pd.DataFrame) -> pd.DataFrame:
     """One row per person: `name`, `role` (the most frequent), `roles` (every distinct role,
     most frequent first, joined by "; "), `articles`, `mentions`; most mentioned first."""
@@ -626,8 +644,7 @@ def summarize(entities: pd.DataFrame, articles: pd.DataFrame) -> str:
     counts = mention_counts(entities)
     lines = [f"{_count(len(articles), 'article')}, {_count(len(entities), 'entity mention')} "
              f"naming {_count(entities['canonical'].nunique(), 'distinct thing')}."]
-    kinds = {"person": ["PERSON"], "organisation": ["ORG"], "place": ["GPE", "LOC", "FAC"]}
-    for kind, labels in kinds.items():
+    for kind, labels in KINDS.items():
         top = counts[counts["label"].isin(labels)]
         if len(top):
             lines.append(f"Most mentioned {kind}: {top.iloc[0]['canonical']} "

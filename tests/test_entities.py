@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from helpers import tables
-from helpers.entities import (DATA, NAMED_LABELS, attention, cooccurrence, cooccurrence_matrix,
-                              displacy_entities, entity_view_html, extract_entities,
-                              finalize_entities, mention_counts, people)
+from helpers.entities import (DATA, NAMED_LABELS, attention, attention_or_reason, busiest_article,
+                              cooccurrence, cooccurrence_matrix, displacy_entities,
+                              entity_view_html, extract_entities, finalize_entities,
+                              mention_counts, most_mentioned, people, summarize)
 from helpers.structure import Context, extract_sentences
 
 from .conftest import FIXTURES
@@ -112,7 +113,8 @@ def test_seed_offsets_are_true(seed_analysis):
 
 def test_roles_before_the_name_and_in_apposition(nlp):
     entities = entities_of(fixture("roles"), nlp)
-    role = entities[entities["label"] == "PERSON"].groupby("canonical")["role"].agg(set).to_dict()
+    persons = entities[entities["label"] == "PERSON"]
+    role = {name: set(group) for name, group in persons.groupby("canonical")["role"]}
     assert role == {"Antony Blinken": {"US Secretary of State"},
                     "Annalena Baerbock": {"German Foreign Minister"},
                     "Jens Stoltenberg": {"secretary general of NATO"},
@@ -272,6 +274,25 @@ def test_mention_counts_and_attention():
     by_outlet = attention(entities, articles, by="outlet")
     assert by_outlet.loc["X"].tolist() == [50.0, 50.0] and by_outlet.loc["Y"].tolist() == [100.0, 0.0]
     assert list(attention(entities, articles, by="date").index) == ["2022-03", "2022-04"]
+
+
+def test_most_mentioned_by_kind_and_busiest_article(seed_entities):
+    table = most_mentioned(seed_entities, per_kind=2)
+    assert table.values.tolist() == [["person", "Antony Blinken", "PERSON", 9, 1],
+                                     ["person", "Gabrielius Landsbergis", "PERSON", 1, 1],
+                                     ["organisation", "NATO", "ORG", 9, 1],
+                                     ["organisation", "United Nations", "ORG", 2, 1],
+                                     ["place", "Ukraine", "GPE", 5, 1],
+                                     ["place", "Russia", "GPE", 4, 1]]
+    more = _rows(("b", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Russia", None, 0, 0))
+    assert busiest_article(more) == "a"
+
+
+def test_summary_and_attention_reason_on_the_seed(seed_analysis):
+    summary = summarize(seed_analysis.entities, seed_analysis.articles)
+    assert summary.splitlines()[1] == "Most mentioned person: Antony Blinken (9 mentions in 1 article)."
+    shares, reason = attention_or_reason(seed_analysis.entities, seed_analysis.articles, by="outlet")
+    assert shares is None and reason.startswith("This corpus has 1 article and 0 outlets")
 
 
 # Showing entities safely -----------------------------------------------------------------

@@ -44,6 +44,9 @@ SENTENCE_END = {".", "!", "?"}
 AFTER_WINDOW, BEFORE_WINDOW = 30, 60
 # An unattributed quote this short with no sentence punctuation is a scare quote or a title.
 SCARE_MAX_WORDS = 5
+# A quote held by a verb that is not a speech verb ("credited it to “…”") is attributed
+# only from this length on: shorter ones are mostly labels ("called it “fog of war”").
+VERB_OBJECT_MIN_WORDS = 3
 TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Children of a speaker's head word that belong to the speaker mention.
@@ -379,7 +382,7 @@ class _Article:
         elif self.text[:piece.open_mark].rstrip().endswith(":"):
             # "Michael P. McDonald: “…”": a name and a colon, no verb
             piece.speaker, piece.how = self._name_before_colon(piece), "colon"
-        else:
+        elif len(self.text[piece.start:piece.end].split()) >= VERB_OBJECT_MIN_WORDS:
             verb = self._governing_verb(piece)
             if verb is not None:
                 # "He commanded the party to “do the right thing”": the quote is what the

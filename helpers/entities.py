@@ -267,8 +267,9 @@ def _extend_with_modifiers(doc: Doc, title_start: int, sentence_start: int) -> i
 
 
 def _is_portfolio_word(token) -> bool:
-    return (token.tag_ in ("NNP", "NNPS") and token.ent_type_ not in ("PERSON", "DATE", "TIME")
-            and not token.is_sent_start)
+    """A capitalised name-like word that can be part of a title: "Trade", "Liberal"."""
+    return (token.tag_ in ("NNP", "NNPS", "JJ") and token.text[0].isupper()
+            and token.ent_type_ not in ("PERSON", "DATE", "TIME"))
 
 
 def _entity_start(doc: Doc, token_index: int) -> int:
@@ -522,30 +523,25 @@ def busiest_article(entities: pd.DataFrame) -> str:
 
 def people(entities: pd.DataFrame) -> pd.DataFrame:
     """One row per person: `name`, `role` (the most frequent), `roles` (every distinct role,
-    most frequent first, joined by "; "), `articles`, `mentions`; most mentioned first."""
-    persons = entities[entities["label"] == "PERSON"]
-    rows = []
-    for name, group in persons.groupby("canonical", observed=True):
-        roles = _ranked_roles(group)
-        rows.append({"name": name, "role": roles[0] if roles else None, "roles": "; ".join(roles),
-                     "articles": group["article_id"].nunique(), "mentions": len(group)})
-    table = pd.DataFrame(rows, columns=["name", "role", "roles", "articles", "mentions"])
-    table = table.astype({"name": "string", "role": "string", "roles": "string",
-                          "articles": "int64", "mentions": "int64"})
+    case-insensitively, by how many articles give it, joined by "; "), `articles`,
+    `mentions`; most mentioned first."""
+    persons = entities[entities["label"] == "PERSON"].dropna(subset=["canonical"])
+    table = (persons.groupby("canonical", observed=True)
+             .agg(articles=("article_id", "nunique"), mentions=("article_id", "size")))
+    roles = persons.dropna(subset=["role"]).drop_duplicates(["canonical", "article_id", "role"])
+    roles = roles.assign(key=roles["role"].str.casefold())
+    ranked = (roles.groupby(["canonical", "key"], observed=True)
+              .agg(spelled=("role", "first"), articles=("article_id", "nunique")).reset_index()
+              .sort_values(["canonical", "articles", "key"], ascending=[True, False, True]))
+    by_person = ranked.groupby("canonical", observed=True)["spelled"]
+    table["role"] = by_person.first()
+    table["roles"] = by_person.agg("; ".join)
+    table = table.reset_index().rename(columns={"canonical": "name"})
+    table["roles"] = table["roles"].fillna("")
+    table = table[["name", "role", "roles", "articles", "mentions"]].astype(
+        {"name": "string", "role": "string", "roles": "string", "articles": "int64", "mentions": "int64"})
     return table.sort_values(["mentions", "articles", "name"], ascending=[False, False, True],
                              ignore_index=True)
-
-
-def _ranked_roles(mentions: pd.DataFrame) -> list[str]:
-    """Distinct roles (case-insensitive), one per article, by how many articles give them."""
-    per_article = mentions.dropna(subset=["role"]).drop_duplicates(["article_id", "role"])
-    spelled: dict[str, str] = {}
-    counts: Counter = Counter()
-    for role in per_article["role"]:
-        key = role.casefold()
-        spelled.setdefault(key, role)
-        counts[key] += 1
-    return [spelled[key] for key, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def cooccurrence(entities: pd.DataFrame, unit: str = "sentence", labels=None,

@@ -609,20 +609,37 @@ class _Article:
     def indirect_records(self) -> list[dict]:
         records = []
         for token in self.doc:
-            if not self.is_cue(token, direct_only=False) or self._outermost(token) is not token:
+            if not self.is_cue(token, direct_only=False) or self._outermost(token).i != token.i:
                 continue
+            how = "complement"
             if token.lower_ == "according":
-                span = self._according_to_content(token)
+                span, how = self._according_to_content(token), "according-to"
             else:
                 span = self._complement(token)
-            if span is None or self._mostly_quoted(*span):
+                if span is None:
+                    span, how = self._mixed_content(token), "mixed"
+            if span is None or (how != "mixed" and self._mostly_quoted(*span)):
                 continue
             speaker = self.speaker_of(token)
             if speaker is None:
                 continue
-            records.append(self._record("indirect", span[0], span[1], token, speaker,
-                                        "according-to" if token.lower_ == "according" else "complement"))
+            records.append(self._record("indirect", span[0], span[1], token, speaker, how))
         return records
+
+    def _mixed_content(self, cue: Token) -> tuple[int, int] | None:
+        """What a verb reports around quoted words ("called the agreement “an historic step
+        forward” in efforts …"): its objects and complements, when they hold a quote it
+        introduces and say more than the quote."""
+        pieces = [p for p in self.pieces if p.cue is not None and p.cue.i == cue.i]
+        if not pieces:
+            return None
+        tokens = [t for child in cue.rights if child.dep_ not in ("punct", "cc", "conj", "advcl")
+                  for t in child.subtree]
+        span = self._trim(sorted(tokens, key=lambda t: t.i))
+        if span is None or not any(span[0] <= p.start and p.end <= span[1] for p in pieces):
+            return None
+        quoted = sum(p.end - p.start for p in pieces if span[0] <= p.start and p.end <= span[1])
+        return span if quoted < 0.8 * (span[1] - span[0]) else None
 
     def _complement(self, cue: Token) -> tuple[int, int] | None:
         complements = [c for c in cue.children if c.dep_ == "ccomp"]

@@ -437,11 +437,15 @@ def _csv_rows(path: Path) -> list[dict]:
 
 
 def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:
-    """Corpus-wide step: a surname-only PERSON takes the full name in the corpus that ends with
-    it, when only one person fits. Forms of one name that share first name and surname
-    ("George Bush", "George W. Bush") count as one person, and the most mentioned form is
-    used; names that differ only by full stops are spelled one way; different first names ("John Smith", "Jane Smith") leave the surname alone. (The
-    same full name is already the same `canonical` in every article.)"""
+    """Corpus-wide step, once every article is done (`helpers.analysis.FINALIZERS`).
+
+    - A clear corpus majority decides a name's label (`_vote_labels_across_corpus`).
+    - Person names that differ only by full stops get one spelling.
+    - A surname-only PERSON takes the full name in the corpus that ends with it when only one
+      person fits: forms sharing first name and surname ("George Bush", "George W. Bush")
+      count as one (the most mentioned form is used); different first names ("John Smith",
+      "Jane Smith") leave the surname alone.
+    The same full name is already the same `canonical` in every article."""
     entities = _vote_labels_across_corpus(entities)
     persons = entities["label"] == "PERSON"
     entities.loc[persons, "canonical"] = _one_spelling(entities.loc[persons, "canonical"])

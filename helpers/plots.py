@@ -88,7 +88,7 @@ def quoted_words_by_speaker(summary: pd.DataFrame, top: int = 12, ax=None):
     ax = _axes(ax)
     shown = summary.head(top).iloc[::-1]
     labels = [str(who) for who in shown["who"]]
-    ax.barh(labels, shown["direct_words"].to_numpy(), color=COLOR, label="words in direct quotes")
+    ax.barh(labels, shown["direct_words"].to_numpy(), color=COLOR)
     ax.set(title="Who is quoted, and how much", xlabel="words in direct quotes")
     for y, (words, indirect) in enumerate(zip(shown["direct_words"], shown["indirect"])):
         if indirect:

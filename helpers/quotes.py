@@ -47,6 +47,8 @@ SCARE_MAX_WORDS = 5
 # A quote held by a verb that is not a speech verb ("credited it to “…”") is attributed
 # only from this length on: shorter ones are mostly labels ("called it “fog of war”").
 VERB_OBJECT_MIN_WORDS = 3
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Children of a speaker's head word that belong to the speaker mention.
@@ -792,7 +794,7 @@ class _Article:
         head_word = words[-1] if words else ""
         kind = self.words.get(head_word) or self.words.get(words[0] if words else "")
         if kind == "pronoun_person" and head_word != "i":
-            person = self._antecedent(start)
+            person = self._antecedent(start, head_word)
             if person is not None:
                 self.speakers_seen.append((start, person))
                 return person.name, person.role, "person"
@@ -823,20 +825,44 @@ class _Article:
         role = self._role_before(person.start) if before else None
         return role
 
-    def _antecedent(self, char: int) -> Person | None:
-        """The latest person before `char` who was a subject or a speaker, else the latest."""
+    def _antecedent(self, char: int, pronoun: str = "") -> Person | None:
+        """The latest person before `char` who was a main subject or a speaker (else the
+        latest person), skipping people the article refers to with the other pronoun."""
         earlier = self.people[:bisect_left(self.person_starts, char)]
         if not earlier:
             return None
-        candidates = [p for p in earlier if p.is_subject]
-        spoken = [person for at, person in self.speakers_seen if at < char]
-        latest_subject = candidates[-1] if candidates else None
-        latest_speaker = spoken[-1] if spoken else None
-        options = [p for p in (latest_subject, latest_speaker) if p is not None]
-        if not options:
-            return earlier[-1]
-        return max(options, key=lambda p: p.start if p is latest_subject else
-                   max(at for at, person in self.speakers_seen if person is p and at < char))
+        # (position, person) of every subject and speaker before `char`, latest first
+        salient = [(p.start, p) for p in earlier if p.is_subject]
+        salient += [(at, person) for at, person in self.speakers_seen if at < char]
+        salient.sort(key=lambda pair: pair[0], reverse=True)
+        for _, person in salient or [(0, earlier[-1])]:
+            if self._agrees(person, pronoun):
+                return person
+        return salient[0][1] if salient else earlier[-1]
+
+    def _agrees(self, person: Person, pronoun: str) -> bool:
+        male, female = self.pronoun_evidence.get(person.name, (0, 0))
+        if pronoun in MALE_PRONOUNS:
+            return male >= female
+        if pronoun in FEMALE_PRONOUNS:
+            return female >= male
+        return True
+
+    @functools.cached_property
+    def pronoun_evidence(self) -> dict[str, tuple[int, int]]:
+        """name -> (he/his/him, she/her) counted in sentences, outside quotes, that name
+        only that person: how the article refers to each person."""
+        evidence: dict[str, list[int]] = {}
+        for sentence in self.doc.sents:
+            named = {p.name for p in self.people if sentence.start_char <= p.start < sentence.end_char}
+            if len(named) != 1:
+                continue
+            counts = evidence.setdefault(named.pop(), [0, 0])
+            for token in sentence:
+                if not self.quoted[token.i]:
+                    counts[0] += token.lower_ in MALE_PRONOUNS
+                    counts[1] += token.lower_ in FEMALE_PRONOUNS
+        return {name: (male, female) for name, (male, female) in evidence.items()}
 
     def _by_surname(self, mention: str, char: int) -> Person | None:
         words = _name_words(mention)

@@ -363,6 +363,9 @@ def _repair_headline(context: Context, mentions: list[dict]) -> list[dict]:
 
 def _is_title_case_headline(context: Context) -> bool:
     start, end = context.paragraphs[0]
+    title = context.article.get("title")
+    if not title or " ".join(title.split()) != " ".join(context.text[start:end].split()):
+        return False  # paragraph 0 is not a headline
     words = [word for word in re.findall(r"[^\W\d_]+", context.text[start:end]) if len(word) >= 4]
     capitalised = sum(word[0].isupper() for word in words)
     return len(words) >= HEADLINE_MIN_WORDS and capitalised >= HEADLINE_TITLE_CASE_SHARE * len(words)

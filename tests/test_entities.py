@@ -172,6 +172,13 @@ def test_sentence_case_headline_is_left_to_spacy(nlp):
     assert len(headline) >= 1
 
 
+def test_headline_rule_needs_a_headline(nlp):
+    text = fixture("headline")
+    article = {"article_id": "untitled", "title": None, "text": text}
+    entities = tables.frame("entities", extract_entities(Context(article, nlp(text))))
+    assert "Pentagon Weighs New Rapid Response" in set(entities["text"])
+
+
 def test_majority_label_repairs_a_slip(nlp):
     entities = entities_of(fixture("votes"), nlp)
     stoltenberg = mentions_of(entities, "Jens Stoltenberg")
@@ -334,3 +341,4 @@ def test_names_differing_by_full_stops_are_spelled_one_way():
     entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
                      ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
     assert finalize_entities(entities)["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
+

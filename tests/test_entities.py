@@ -228,6 +228,28 @@ def test_ambiguous_surname_stays_as_written():
     assert finalized["canonical"].tolist() == ["John Smith", "Jane Smith", "Smith", "Jones", "Robert Jones"]
 
 
+def test_corpus_majority_label_wins_for_a_clear_majority():
+    rows = [(article, "ORG", "Labour", None, 0, 0) for article in "abcd"]
+    rows += [("e", "PERSON", "Labour", "leader", 0, 0), ("e", "PERSON", "Glasgow", None, 1, 1),
+             ("f", "GPE", "Glasgow", None, 0, 0)]
+    finalized = finalize_entities(_rows(*rows))
+    assert set(finalized.loc[finalized["canonical"] == "Labour", "label"]) == {"ORG"}
+    assert finalized.loc[finalized["canonical"] == "Labour", "role"].isna().all()
+    assert sorted(finalized.loc[finalized["canonical"] == "Glasgow", "label"]) == ["GPE", "PERSON"]
+
+
+def test_surname_joins_the_most_mentioned_form_of_one_name():
+    entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
+                     ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
+    assert finalize_entities(entities)["canonical"].tolist()[-1] == "George W. Bush"
+
+
+def test_names_differing_by_full_stops_are_spelled_one_way():
+    entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
+                     ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
+    assert finalize_entities(entities)["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
+
+
 # Tables built on the entities ----------------------------------------------------------
 
 def test_people_table(seed_entities):
@@ -319,26 +341,3 @@ def test_entity_view_escapes_untrusted_text(nlp):
 def test_data_files_say_where_they_come_from(name):
     first_line = (DATA / name).read_text(encoding="utf-8").splitlines()[0]
     assert first_line.startswith("# ") and "general knowledge" in first_line
-
-
-def test_corpus_majority_label_wins_for_a_clear_majority():
-    rows = [(article, "ORG", "Labour", None, 0, 0) for article in "abcd"]
-    rows += [("e", "PERSON", "Labour", "leader", 0, 0), ("e", "PERSON", "Glasgow", None, 1, 1),
-             ("f", "GPE", "Glasgow", None, 0, 0)]
-    finalized = finalize_entities(_rows(*rows))
-    assert set(finalized.loc[finalized["canonical"] == "Labour", "label"]) == {"ORG"}
-    assert finalized.loc[finalized["canonical"] == "Labour", "role"].isna().all()
-    assert sorted(finalized.loc[finalized["canonical"] == "Glasgow", "label"]) == ["GPE", "PERSON"]
-
-
-def test_surname_joins_the_most_mentioned_form_of_one_name():
-    entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
-                     ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
-    assert finalize_entities(entities)["canonical"].tolist()[-1] == "George W. Bush"
-
-
-def test_names_differing_by_full_stops_are_spelled_one_way():
-    entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
-                     ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
-    assert finalize_entities(entities)["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
-

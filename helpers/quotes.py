@@ -137,6 +137,8 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
                 marks = marks[1:]
         carried = None
         for mark in marks:
+            if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]):
+                continue  # “…” inside "…" (or the reverse) is a quote within the quote
             if _is_opener(text, mark, open_at is not None):
                 open_at = mark  # a second opener while open: the first one was stray
             elif open_at is not None:
@@ -147,6 +149,10 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
             pieces.append(piece)
             carried = piece
     return [piece for piece in pieces if piece.end > piece.start]
+
+
+def _is_straight(mark: str) -> bool:
+    return mark == STRAIGHT
 
 
 def _is_opener(text: str, index: int, inside: bool) -> bool:
@@ -381,6 +387,13 @@ class _Article:
             cue = self._outermost(cue)
             piece.cue, piece.how = cue, how
             piece.speaker = between or self.speaker_of(cue, inverted=how == "cue-after")
+        elif (signature := self._signature_after(piece)) is not None:
+            # a quote paragraph signed on the next line: "- Bernie Sanders"
+            piece.speaker, piece.how = signature, "signature"
+        elif (tail := self._tail_cue(piece)) is not None:
+            cue = self._outermost(tail)
+            piece.cue, piece.how = cue, "cue-after"
+            piece.speaker = self.speaker_of(cue, inverted=True)
         elif self.text[:piece.open_mark].rstrip().endswith(":"):
             # "Michael P. McDonald: “…”": a name and a colon, no verb
             piece.speaker, piece.how = self._name_before_colon(piece), "colon"
@@ -391,6 +404,39 @@ class _Article:
                 # subject of the verb holding it said or meant
                 piece.cue, piece.how = verb, "verb-object"
                 piece.speaker = self.speaker_of(verb, inverted=False)
+
+    def _signature_after(self, piece: Piece) -> tuple[int, int] | None:
+        """A dash and a short name opening the paragraph after a quote that ends its own."""
+        if piece.paragraph + 1 >= len(self.context.paragraphs) or piece.close_mark is None:
+            return None
+        _, paragraph_end = self.context.paragraphs[piece.paragraph]
+        if self.text[piece.close_mark + 1:paragraph_end].strip(" .,"):
+            return None
+        start, end = self.context.paragraphs[piece.paragraph + 1]
+        match = SIGNATURE.match(self.text, start, end)
+        return match.span("name") if match else None
+
+    def _tail_cue(self, piece: Piece) -> Token | None:
+        """“…” if she lost, said David Wasserman.  — a speech verb closing the sentence after
+        a comma, with nothing but its speaker around it."""
+        if piece.close_mark is None:
+            return None
+        first = self.token_at(piece.close_mark) + 1
+        for token in self.doc[first:first + 40]:
+            if self.quoted[token.i] or "\n" in token.text or token.text in SENTENCE_END:
+                return None
+            if token.text == "," and self.doc[token.i - 1].i >= first:
+                rest = []
+                for after in self.doc[token.i + 1:token.i + 12]:
+                    if after.text in SENTENCE_END or "\n" in after.text or after.text == ",":
+                        break
+                    rest.append(after)
+                verbs = [t for t in rest if t.pos_ == "VERB"]
+                if len(verbs) == 1 and self.is_cue(verbs[0], direct_only=True) \
+                        and not any(t.pos_ in ("SCONJ", "CCONJ") for t in rest) \
+                        and rest and rest[-1].i - token.i == len(rest):
+                    return verbs[0]
+        return None
 
     def _name_before_colon(self, piece: Piece) -> tuple[int, int] | None:
         colon = self.token_at(self.text.rindex(":", 0, piece.open_mark))
@@ -907,6 +953,7 @@ class _Article:
 
 ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+of\s+"
                         r"(?P<document>(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)")
+SIGNATURE = re.compile(r"[-—–]\s*(?P<name>[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})\s*(?:,|\.|$)")
 HEADLINE = re.compile(r"(?P<speaker>[A-Z][^:\n]{0,40}?)\s*:\s+(?P<claim>[^\n]+)")
 
 

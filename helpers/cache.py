@@ -36,12 +36,18 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("news-helpers"))
 
 
+# Modules that only present tables: changing them must not invalidate cached tables.
+PRESENTATION_MODULES = {"__main__.py", "accuracy.py", "display.py", "explorer.py", "overview.py",
+                        "plots.py", "report.py", "treaty_report.py"}
+
+
 @cache
 def extractors_version() -> str:
-    """A hash of every source and data file of the package: any change invalidates tables."""
+    """A hash of the package's extraction code and data: any change there invalidates tables."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".csv", ".txt", ".json", ".tsv", ".joblib", ".npz"}:
+        if (path.is_file() and path.suffix in {".py", ".csv", ".txt", ".json", ".tsv"}
+                and path.name not in PRESENTATION_MODULES):
             digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

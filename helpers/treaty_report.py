@@ -103,3 +103,21 @@ def _by_number(provisions) -> list[str]:
         digits = re.match(r"\d+", number)
         return kind, int(digits.group()) if digits else 0, number
     return sorted(provisions, key=key)
+
+
+def highlighted_paragraphs(treaty_refs: pd.DataFrame, analysis, limit: int = 3) -> list[str]:
+    """Escaped HTML of the paragraphs holding the first references, every reference marked
+    with its provision (or its treaty, when the treaty as a whole is meant)."""
+    from helpers.display import highlight
+
+    texts = analysis.articles.set_index("article_id")["text"]
+    paragraphs = analysis.paragraphs.set_index(["article_id", "paragraph"])
+    shown = []
+    for ref in treaty_refs.drop_duplicates(["article_id", "paragraph"]).head(limit).itertuples():
+        paragraph = paragraphs.loc[(ref.article_id, ref.paragraph)]
+        same_article = treaty_refs[treaty_refs["article_id"] == ref.article_id]
+        marks = [(r.start_char, r.end_char, r.provision if pd.notna(r.provision) else r.treaty)
+                 for r in same_article.itertuples()]
+        shown.append(highlight(texts[ref.article_id], marks, start=int(paragraph["start_char"]),
+                               end=int(paragraph["end_char"])))
+    return shown

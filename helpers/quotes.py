@@ -265,10 +265,10 @@ class _Article:
         return [p for p in people if not self._in_quote(p.start)]
 
     def _looks_like_a_name(self, text: str) -> bool:
-        """An ORG entity that is two or three capitalised words and no organisation word
-        ("Sean Hannity") is a person the tagger mislabelled."""
+        """An ORG entity that is two capitalised words and no organisation word ("Sean
+        Hannity") is a person the tagger mislabelled."""
         words = text.split()
-        return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words) \
+        return len(words) == 2 and all(w[:1].isupper() and w[1:].islower() for w in words) \
             and not any(self.words.get(w.lower().strip(".’'s")) == "organization" for w in words)
 
     def _is_main_subject(self, head: Token) -> bool:

@@ -33,6 +33,22 @@ RESULTS = ROOT / "benchmarks" / "results" / "quotes_polnear.json"
 NAMES = ROOT / "benchmarks" / "annotations" / "polnear_speaker_names.csv"
 QUOTE_CHARS = "\"“”"
 THRESHOLDS = (0.3, 0.8)
+METHOD = {
+    "command": ".venv/bin/python benchmarks/quotes_polnear.py --split {train,dev,test} | --names-only",
+    "gold": "PolNeAR v1.0.0, one .ann per article (smallest file name); direct = relations whose "
+            "content contains a quotation mark",
+    "predicted relations": "rows of the quotes table sharing a cue are one relation (split quotes, "
+                           "continuations, a mixed quote's direct and indirect rows); direct = "
+                           "relations holding a direct row",
+    "matching": "greedy one-to-one by overlap / gold length, counted above 0.3 and above 0.8",
+    "speaker_accuracy": "matches at 0.3 whose predicted speaker mention overlaps the gold source "
+                        "by a character (or both are missing)",
+    "speed": "quote extraction (entities and treaty refs excluded) / nlp.pipe parse time",
+    "textacy": "textacy.extract.triples.direct_quotations on the same Doc objects, when textacy "
+               "is importable (benchmarks/requirements.txt)",
+    "speaker_names": "benchmarks/annotations/polnear_speaker_names.csv (train, annotated by hand): "
+                     "share of quotes whose speaker_name equals the annotated full name",
+}
 
 
 def main() -> int:
@@ -53,6 +69,7 @@ def main() -> int:
         results[options.split] = score_split(options.split, options.limit)
         if options.split == "train" or "speaker_names" not in results:
             results["speaker_names"] = score_speaker_names()
+    results["method"] = METHOD
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(json.dumps({k: results[k] for k in results if k in (options.split, "speaker_names")},

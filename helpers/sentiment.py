@@ -691,3 +691,60 @@ def strongest_mentions(mention_table: pd.DataFrame, limit: int = 3) -> pd.DataFr
 def _opening(text: str, words: int = 8) -> str:
     head = text.split()
     return " ".join(head[:words]) + (" …" if len(head) > words else "")
+
+
+def main_entities(analysis, limit: int = 3) -> list[str]:
+    """The most mentioned organisations and places: the 'sides' a reader compares."""
+    entities = analysis.entities[analysis.entities["label"].isin(["GPE", "ORG"])]
+    counts = entities.groupby("canonical").size()
+    return sorted(counts.index, key=lambda name: (-counts[name], name))[:limit]
+
+
+def explained_mentions(analysis, mentions: pd.DataFrame, limit: int = 3) -> list[tuple[str, str, str]]:
+    """For the strongest mentions: a caption naming the words that pushed the score, the
+    sentence shaded by the target model's weights, and shaded by VADER's tone weights."""
+    texts = analysis.articles.set_index("article_id")["text"]
+    shown = []
+    for row in strongest_mentions(mentions, limit=limit).itertuples():
+        text = texts[row.article_id]
+        weights = explain_target(text, row.start_char, row.end_char)
+        strongest = sorted(weights, key=lambda item: (-abs(item[2]), item[0]))[:3]
+        caption = (f"{row.canonical} in sentence {row.sentence}: {row.sentiment} ({row.score:+.2f}); "
+                   "strongest words: "
+                   + ", ".join(f"{text[start:end]!r} {weight:+.2f}" for start, end, weight in strongest))
+        sentence = text[row.sentence_start:row.sentence_end]
+        shown.append((caption,
+                      explanation_html(text, weights, row.sentence_start, row.sentence_end,
+                                       target=(row.start_char, row.end_char)),
+                      explanation_html(sentence, explain_tone(sentence))))
+    return shown
+
+
+def summary_lines(analysis, main: list[str], benchmark: dict | None = None) -> list[str]:
+    """The notebook's closing findings, computed from the sentiment table."""
+    table = analysis.sentiment
+    articles = table[(table["level"] == "article") & table["flag"].isna()]
+    counts = ", ".join(f"{n} {label}" for label, n in articles["label"].value_counts().sort_index().items())
+    lines = [f"{len(articles)} article(s) judged; mean tone {articles['score'].mean():+.2f} ({counts})."]
+    arc = tone_arc(analysis)
+    if not arc.empty:
+        low, high = arc.loc[arc["score"].idxmin()], arc.loc[arc["score"].idxmax()]
+        lines.append(f"In the first article, the most negative paragraph is {low.paragraph} "
+                     f"({low.score:+.2f}: \"{low.opening}\") and the most positive is {high.paragraph} "
+                     f"({high.score:+.2f}).")
+    speakers = speaker_tone(analysis)
+    if not speakers.empty:
+        top = speakers.iloc[0]
+        lines.append(f"The most quoted speaker, {top.speaker}, has {top.quotes} quote(s) with mean "
+                     f"tone {top.mean_tone:+.2f}.")
+    entities = entity_sentiment(analysis)
+    for row in entities[entities["entity"].isin(main)].itertuples():
+        lines.append(f"Towards {row.entity}: {row.target_label} ({row.target:+.2f}, {row.mentions} "
+                     f"mentions); the tone of its sentences is {row.tone_label} ({row.tone:+.2f}).")
+    lines.append(f"The two methods disagree on {len(disagreements(entities))} of {len(entities)} entities.")
+    if benchmark and "rw-test" in benchmark.get("results", {}):
+        scores = benchmark["results"]["rw-test"]
+        lines.append(f"On NewsMTSC's real-world test sentences the target model reaches macro-F1 "
+                     f"{scores[TARGET_METHOD]['macro_f1']:.2f} (VADER {scores['vader']['macro_f1']:.2f}, "
+                     f"always neutral {scores['always-neutral']['macro_f1']:.2f}).")
+    return lines

@@ -121,3 +121,30 @@ def highlighted_paragraphs(treaty_refs: pd.DataFrame, analysis, limit: int = 3) 
         shown.append(highlight(texts[ref.article_id], marks, start=int(paragraph["start_char"]),
                                end=int(paragraph["end_char"])))
     return shown
+
+
+def summary_lines(analysis, wording: pd.DataFrame | None = None) -> list[str]:
+    """The treaty notebook's closing findings, computed from its tables."""
+    refs = analysis.treaty_refs
+    lines = [f"{len(analysis.articles)} article(s), {len(refs)} treaty reference(s) to "
+             f"{refs['treaty_id'].nunique()} instrument(s)."]
+    if not refs.empty:
+        top = treaty_summary(refs).iloc[0]
+        lines.append(f"Most cited: {top['treaty']} ({top['references']} reference(s) in "
+                     f"{top['articles']} article(s)).")
+    provisions = provision_summary(refs)
+    if not provisions.empty:
+        top = provisions.iloc[0]
+        lines.append(f"{len(provisions)} provision(s) cited; most often {top['provision']} of the "
+                     f"{top['treaty']} ({top['references']}).")
+    invokers = who_invokes(refs, analysis.quotes)
+    if len(invokers):
+        inside = invokers["quote_id"].notna()
+        speakers = (invokers.loc[inside, "speaker_name"].dropna().value_counts().sort_index()
+                    .sort_values(ascending=False, kind="stable"))
+        lines.append(f"{inside.sum()} of {len(invokers)} reference(s) sit inside quotes"
+                     + (f"; {speakers.index[0]} invokes the most ({speakers.iloc[0]})." if len(speakers) else "."))
+    if wording is not None:
+        lines.append(f"{len(wording)} quote(s) reproduce treaty wording; "
+                     f"{int((wording['score'] == 1).sum())} match the official text exactly.")
+    return lines

@@ -169,3 +169,14 @@ def test_training_script_reproduces_the_shipped_model(shared_dir, tmp_path):
     subprocess.run([sys.executable, str(ROOT / "scripts" / "train_sentiment.py"), "--out", str(out)],
                    check=True, capture_output=True)
     assert json.loads(out.read_text()) == json.loads(sentiment.MODEL_PATH.read_text())
+
+
+def test_notebook_helpers_on_the_seed(seed_analysis):
+    from helpers import sentiment
+
+    assert sentiment.main_entities(seed_analysis) == ["NATO", "Ukraine", "Russia"]
+    lines = sentiment.summary_lines(seed_analysis, ["Russia"])
+    assert lines[0].startswith("1 article(s) judged") and any(l.startswith("Towards Russia") for l in lines)
+    mentions = sentiment.mention_sentiment(seed_analysis, ["Russia"])
+    explained = sentiment.explained_mentions(seed_analysis, mentions, limit=2)
+    assert len(explained) == 2 and all("strongest words" in caption for caption, _, _ in explained)

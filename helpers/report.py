@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sys
 import tempfile
 import time
@@ -108,7 +109,8 @@ def _title_and_question(notebook) -> tuple[str, str]:
         if cell.cell_type == "markdown":
             lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
             title = lines[0].lstrip("# ") if lines else ""
-            question = " ".join(line for line in lines[1:] if not line.startswith("#"))
+            intro = " ".join(line for line in lines[1:] if not line.startswith("#"))
+            question = re.split(r"(?<=[.?!])\s+", intro.replace("*", "").replace("`", ""))[0]
             return title, question
     return "", ""
 
@@ -135,7 +137,8 @@ def index_page(corpus: str | Path, notebooks: list[RenderedNotebook]) -> str:
 
     try:
         articles, _ = read_articles(corpus)
-        size = f"{len(articles):,} articles, {int(articles['n_words'].sum()):,} words"
+        size = (f"{len(articles):,} article{'s' if len(articles) != 1 else ''}, "
+                f"{int(articles['n_words'].sum()):,} words")
     except Exception as error:  # the index page must still be written
         size = f"could not be read: {error}"
     name = Path(corpus).resolve().name

@@ -42,7 +42,7 @@ def pages(folder: Path) -> list[Path]:
 
 def test_index_links_every_notebook_with_its_findings(seed_report):
     index = (seed_report / "index.html").read_text()
-    assert "seeds" in index and "1 articles" in index
+    assert "seeds" in index and "1 article, 441 words" in index
     for name in NOTEBOOK_NAMES:
         assert f'href="{name}.html"' in index
         assert (seed_report / f"{name}.html").exists()

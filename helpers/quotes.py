@@ -668,7 +668,7 @@ class _Article:
                     span, how = self._mixed_content(token), "mixed"
             if span is None or (how != "mixed" and self._mostly_quoted(*span)):
                 continue
-            speaker = self.speaker_of(token)
+            speaker = self.speaker_of(token, inverted=span[0] < token.idx or how == "according-to")
             if speaker is None:
                 continue
             records.append(self._record("indirect", span[0], span[1], token, speaker, how))
@@ -772,7 +772,10 @@ class _Article:
             return self._mention(objects[0]) if objects else None
         verb = cue
         for _ in range(6):
-            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]]
+            # after the verb, a "subject" is the object of "calling X a “…”" unless the
+            # order is inverted ("“…,” said X")
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]
+                        and (inverted or c.i < verb.i)]
             if subjects:
                 subject = subjects[0]
                 if self.words.get(subject.lower_) == "relative" and verb.dep_ == "relcl":

@@ -47,6 +47,8 @@ SCARE_MAX_WORDS = 5
 # A quote held by a verb that is not a speech verb ("credited it to “…”") is attributed
 # only from this length on: shorter ones are mostly labels ("called it “fog of war”").
 VERB_OBJECT_MIN_WORDS = 3
+# Texts that someone issues, releases or posts: "X issued a statement saying …" is X's.
+ISSUED_TEXTS = {"statement", "release", "tweet", "post", "message", "email", "letter", "memo", "video", "ad"}
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
@@ -578,8 +580,12 @@ class _Article:
                 if token.text in SENTENCE_END:
                     break
                 if self.is_cue(token, direct_only=False) and not self._only_after_quotes(token):
-                    if self.cues.get(token.lemma_.lower(), ("speech",))[0] == "speech":
-                        return introduced if after_colon and introduced is not None else token
+                    if self._says_nothing(token):
+                        pass
+                    elif self.cues.get(token.lemma_.lower(), ("speech",))[0] == "speech":
+                        if after_colon and introduced is not None:
+                            return self._main_verb_before(piece) or introduced
+                        return token
                     # a stance verb ("she has learned") gives way to a speech verb further back
                     stance = stance or token
                 if introduced is None and token.pos_ == "VERB" \
@@ -589,8 +595,26 @@ class _Article:
         if stance is not None:
             return stance
         if introduced is not None and self._introduces(piece):
-            return introduced
+            return self._main_verb_before(piece) or introduced
         return None
+
+    def _main_verb_before(self, piece: Piece) -> Token | None:
+        """The main verb of the sentence that leads to the quote, when it has a subject."""
+        opening = self.doc[min(self.token_at(piece.open_mark), len(self.doc) - 1)]
+        root = opening.sent.root
+        if root.pos_ == "VERB" and root.i < opening.i and not self.quoted[root.i] \
+                and any(c.dep_ in SUBJECT_DEPS and c.i < root.i for c in root.children):
+            return root
+        return None
+
+    def _says_nothing(self, cue: Token) -> bool:
+        """"a platform that calls for …": a relative clause about a thing is not a report."""
+        subjects = [c for c in cue.children if c.dep_ in SUBJECT_DEPS]
+        if not subjects or self.words.get(subjects[0].lower_) != "relative" or cue.dep_ != "relcl":
+            return False
+        antecedent = cue.head
+        return antecedent.pos_ != "PROPN" and not antecedent.ent_type_ \
+            and self.words.get(antecedent.lower_) not in ("role", "document", "organization")
 
     def _only_after_quotes(self, token: Token) -> bool:
         """Verbs such as "continue" report speech only right after a quote ("…,” he continued)."""
@@ -786,8 +810,12 @@ class _Article:
             if verb.head.i == verb.i:
                 break
             if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                noun = verb.head
+                if noun.lemma_ in ISSUED_TEXTS and noun.dep_ == "dobj":
+                    verb = noun.head  # "Trump issued a statement saying …": Trump
+                    continue
                 # "the share of Republicans saying …": the noun the clause describes
-                return self._mention(verb.head)
+                return self._mention(noun)
             if verb.dep_ in ("conj", "xcomp", "advcl", "relcl", "pcomp", "prep", "acl"):
                 verb = verb.head  # "…, saying", "by saying", "went on to say"
             else:

@@ -254,6 +254,8 @@ class _Article:
         for mention in mentions:
             start, end = mention["start_char"], mention["end_char"]
             name = self._own_canonical(mention.get("canonical") or mention["text"], full_names)
+            if " " not in name:
+                name = self._given_name_form(name) or name
             role = mention.get("role") or self._role_before(start)
             head = self.doc[self.token_at(end - 1)]
             people.append(Person(start, end, name, role, self._is_main_subject(head)))
@@ -269,7 +271,7 @@ class _Article:
     def _looks_like_a_name(self, text: str) -> bool:
         """An ORG entity that is two capitalised words and no organisation word ("Sean
         Hannity") is a person the tagger mislabelled."""
-        words = text.split()
+        words = self._without_common_nouns(text.split())
         return len(words) == 2 and all(w[:1].isupper() and w[1:].islower() for w in words) \
             and not any(self.words.get(w.lower().strip(".’'s")) == "organization" for w in words)
 
@@ -948,13 +950,17 @@ class _Article:
         for person in self.people:
             if person.name.split()[-1] == words[-1]:
                 return person
-        # a name the tagger missed: the most frequent "Given Surname" in the article
-        forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(words[-1]) + r")\b", self.text)
-        forms = [f for f in forms if self.words.get(f.split()[0].lower()) is None]
-        if forms and len(words) <= 2:
-            name = max(set(forms), key=lambda f: (forms.count(f), -self.text.find(f)))
-            return Person(char, char, name, None, True)
-        return None
+        name = self._given_name_form(words[-1]) if len(words) <= 2 else None
+        return Person(char, char, name, None, True) if name else None
+
+    def _given_name_form(self, surname: str) -> str | None:
+        """A name the tagger missed: the most frequent "Given Surname" in the article."""
+        forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", self.text)
+        forms = [f for f in forms if self.words.get(f.split()[0].lower()) is None
+                 and f.split()[0].lower() not in self.common_words]
+        if not forms:
+            return None
+        return max(set(forms), key=lambda f: (forms.count(f), -self.text.find(f)))
 
     def _by_role(self, words: list[str], char: int) -> Person | None:
         roles = [w for w in words if self.words.get(w) == "role"]

@@ -2,19 +2,24 @@
 
 Steps, all on the already-parsed `Doc`:
 1. Quotation marks are paired by direction (“ ” and straight quotes read from the characters
-   around them), paragraph by paragraph. A stray mark is skipped; a paragraph that opens a
-   quote without closing it continues into the next one when that one reopens the quote.
+   around them), paragraph by paragraph. A stray mark is skipped, a quote inside a quote in
+   the other style is kept inside, and a paragraph that opens a quote without closing it
+   continues into the next one.
 2. Each quoted piece gets a cue: a speech verb right after it ("“…,” X said", "“…,” said X",
-   "according to X") or before it in the same sentence ("X said: “…”", "which states “…”").
-   A piece with no cue of its own takes the speaker of the nearest attributed piece of the
-   same paragraph, or of the quote it continues. Short unattributed pieces are scare quotes
-   or titles and are left out.
-3. Indirect speech is the clausal complement of a speech verb ("X said that …", "X warned …")
-   or the clause around "according to X"; a headline "X: claim" is attributed to X.
+   "according to X"), before it in the same sentence ("X said: “…”", "which states “…”"),
+   the verb that leads to a colon, or a verb whose object holds it ("called it “…”").
+   A piece with no cue of its own takes the speaker of the quote it continues or of the
+   nearest attributed piece of its paragraph, or of the quote that ends the paragraph before
+   it; "Name: “…”" and a "- Name" line after the quote also name the speaker. Short
+   unattributed pieces are scare quotes or titles and are left out.
+3. Indirect speech (`kind = "indirect"`) is the clausal complement of a speech verb ("X said
+   that …", "X warned …"), the clause around "according to X", what a verb reports around
+   quoted words (a mixed quote), and a headline "X: claim".
 4. Speakers are resolved to names through the `entities` records (canonical name and role),
-   falling back on spaCy's PERSON entities: a surname or a role noun to the full name used in
-   the article, a pronoun to the latest person who was a grammatical subject or speaker
-   before it, outside quoted text. Treaty references and LAW entities make a document speaker.
+   falling back on spaCy's entities: a surname or a role noun to the full name used in the
+   article, a pronoun to the latest person who was a main subject or a speaker before it
+   (outside quoted text, and agreeing with how the article refers to them). Treaty
+   references, LAW entities and "Article N of the X" make a document speaker.
 
 Cue verbs and the word classes used for speakers live in `helpers/data/`.
 """
@@ -25,7 +30,7 @@ import csv
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -91,7 +96,6 @@ class Piece:
     cue: Token | None = None
     speaker: tuple[int, int] | None = None
     how: str = ""
-    borrowed_from: Piece | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -676,7 +680,6 @@ class _Article:
     def _copy(source: Piece, piece: Piece, how: str) -> None:
         if source.cue is not None:
             piece.cue, piece.speaker, piece.how = source.cue, source.speaker, how
-            piece.borrowed_from = source
 
     # ---- indirect speech
 

@@ -396,10 +396,12 @@ def load_target_model() -> TargetModel:
 
 def mention_span(doc: Doc, start: int, end: int) -> Span | None:
     """The tokens covering `doc.text[start:end]`, or None for an empty or blank span."""
-    start, end = max(start, 0), min(end, len(doc.text))
-    if end <= start or not doc.text[start:end].strip():
-        return None
-    return doc.char_span(start, end, alignment_mode="expand")
+    # Never `doc.text` here: spaCy rebuilds it from every token on each access, which made
+    # scoring quadratic in the length of long transcripts.
+    length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    start, end = max(start, 0), min(end, length)
+    span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
+    return span if span is not None and span.text.strip() else None
 
 
 # --------------------------------------------------------------------------------------
@@ -537,9 +539,11 @@ def extract_sentiment(context: Context) -> list[dict]:
         sentence_tones.append((start, end, score, flag))
         rows.append(_row(context, "sentence", number, start, end, score, label, LEXICON_METHOD, flag))
 
+    by_paragraph: dict[int, list] = defaultdict(list)
+    for where, _, score, flag in sentence_tones:
+        by_paragraph[context.paragraph_at(where)].append((score, flag))
     for number, (start, end) in enumerate(context.paragraphs):
-        score, label, flag = _mean_tone([(score, flag) for where, _, score, flag in sentence_tones
-                                         if start <= where < end])
+        score, label, flag = _mean_tone(by_paragraph[number])
         rows.append(_row(context, "paragraph", number, start, end, score, label, LEXICON_METHOD,
                          flag))
     score, label, flag = _mean_tone([(score, flag) for _, _, score, flag in sentence_tones])
@@ -573,8 +577,8 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
         else:
             rows.append(_row(context, "entity", name, None, None, 0.0, "neutral", TARGET_METHOD,
                              scored[0]["flag"]))
-        score, label, flag = _mean_tone([(score, flag) for start, end, score, flag in sentence_tones
-                                         if any(start <= e["start_char"] < end for e in entities)])
+        sentences = sorted({context.sentence_at(e["start_char"]) for e in entities})
+        score, label, flag = _mean_tone([sentence_tones[n][2:] for n in sentences])
         rows.append(_row(context, "entity", name, None, None, score, label, LEXICON_METHOD, flag))
     return rows
 

@@ -12,6 +12,7 @@ import functools
 import os
 from collections.abc import Iterable, Iterator
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,6 +25,7 @@ MODEL_ENV = "HELPERS_MODEL"
 # parser (attribution patterns, sentences), ner (entities, speakers). Nothing else is loaded.
 NEEDED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 BATCH_SIZE = 32
+EMPTY_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
 class ModelError(Exception):
@@ -76,11 +78,19 @@ def parse(texts: Iterable[str], nlp: Language, batch_size: int = BATCH_SIZE) -> 
         if len(text) <= limit:
             pending.append(text)
             continue
-        yield from nlp.pipe(pending, batch_size=batch_size)
+        yield from _lean(nlp.pipe(pending, batch_size=batch_size))
         pending = []
-        pieces = list(nlp.pipe(split_for_parsing(text, limit), batch_size=batch_size))
+        pieces = list(_lean(nlp.pipe(split_for_parsing(text, limit), batch_size=batch_size)))
         yield Doc.from_docs(pieces, ensure_whitespace=False)
-    yield from nlp.pipe(pending, batch_size=batch_size)
+    yield from _lean(nlp.pipe(pending, batch_size=batch_size))
+
+
+def _lean(docs: Iterable[Doc]) -> Iterator[Doc]:
+    """Drop each doc's tok2vec tensor: no extractor reads it, and it is most of a parsed
+    doc's memory (a cache file never holds it either)."""
+    for doc in docs:
+        doc.tensor = EMPTY_TENSOR
+        yield doc
 
 
 def split_for_parsing(text: str, limit: int) -> list[str]:

@@ -38,8 +38,16 @@ lab: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9]*.ipynb
 
+# Every benchmark (each needs ../shared and says so without it); refreshes benchmarks/results/.
 benchmarks: $(STAMP)
-	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
+	$(PY) benchmarks/quotes_polnear.py --split dev
+	$(PY) benchmarks/quotes_polnear.py --split test
+	$(PY) benchmarks/quotes_polnear.py --names-only
+	$(PY) benchmarks/treaties.py
+	$(PY) benchmarks/sentiment_newsmtsc.py
+	$(PY) benchmarks/entities_bbc.py
+	$(PY) benchmarks/throughput.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS)

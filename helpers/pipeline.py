@@ -24,7 +24,7 @@ MODEL_ENV = "HELPERS_MODEL"
 # Components the extractors use: tagger+attribute_ruler+lemmatizer (cue lemmas, pronouns),
 # parser (attribution patterns, sentences), ner (entities, speakers). Nothing else is loaded.
 NEEDED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-BATCH_SIZE = 32
+BATCH_CHARS = 40_000
 EMPTY_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
@@ -70,19 +70,33 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def parse(texts: Iterable[str], nlp: Language, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
-    """Parse texts in order; over-long texts are parsed in pieces and joined."""
-    limit = nlp.max_length
-    pending: list[str] = []
+def parse(texts: Iterable[str], nlp: Language, batch_chars: int = BATCH_CHARS) -> Iterator[Doc]:
+    """Parse texts in order, in batches of about `batch_chars` characters.
+
+    spaCy's memory during a batch grows with the text in it, not the number of docs, so
+    batches are bounded by characters: long transcripts go one at a time, short news
+    articles many at a time. A text longer than the model's `max_length` is parsed in
+    pieces cut at paragraph breaks and joined, with true offsets.
+    """
+    for batch in _batches(texts, batch_chars):
+        if len(batch) == 1 and len(batch[0]) > nlp.max_length:
+            pieces = split_for_parsing(batch[0], min(nlp.max_length, batch_chars))
+            yield Doc.from_docs(list(_lean(nlp.pipe(pieces, batch_size=1))), ensure_whitespace=False)
+        else:
+            yield from _lean(nlp.pipe(batch, batch_size=len(batch)))
+
+
+def _batches(texts: Iterable[str], batch_chars: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
     for text in texts:
-        if len(text) <= limit:
-            pending.append(text)
-            continue
-        yield from _lean(nlp.pipe(pending, batch_size=batch_size))
-        pending = []
-        pieces = list(_lean(nlp.pipe(split_for_parsing(text, limit), batch_size=batch_size)))
-        yield Doc.from_docs(pieces, ensure_whitespace=False)
-    yield from _lean(nlp.pipe(pending, batch_size=batch_size))
+        if batch and size + len(text) > batch_chars:
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 def _lean(docs: Iterable[Doc]) -> Iterator[Doc]:

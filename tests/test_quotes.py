@@ -191,3 +191,30 @@ def test_seed_quotes(seed_analysis, seed_text):
     for row in quotes.itertuples():
         assert row.text == seed_text[row.start_char:row.end_char]
     assert quotes["quote_id"].is_unique
+
+
+def test_notebook_helpers_on_the_seed(seed_analysis):
+    from helpers import quotes as quote_tables
+
+    found = seed_analysis.quotes
+    listing = quote_tables.quote_listing(found, width=30)
+    assert len(listing) == len(found) and listing["text"].str.len().max() <= 32
+    assert quote_tables.most_quoted_article(found, seed_analysis.articles) == "000_badd61db92428ef2"
+    [message] = quote_tables.speakers_compared(found, seed_analysis.articles)
+    assert message.startswith("This corpus has quotes from a single article")
+    lines = quote_tables.summary_lines(found)
+    assert lines[1].startswith("Most quoted: Antony Blinken")
+    assert lines[-1] == "Documents quoted: North Atlantic Treaty."
+
+
+def test_speakers_are_compared_across_articles_and_outlets():
+    import pandas as pd
+
+    from helpers import quotes as quote_tables
+
+    rows = [{"article_id": a, "quote_id": f"{a}-q1", "kind": "direct", "text": "We will win this",
+             "speaker": "Ann Lee", "speaker_name": "Ann Lee", "speaker_type": "person", "cue": "said",
+             "cue_lemma": "say", "start_char": 0, "end_char": 16} for a in ("a", "b")]
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Post", "Times"]})
+    by_article, by_outlet = quote_tables.speakers_compared(pd.DataFrame(rows), articles)
+    assert list(by_article.columns) == ["a", "b"] and list(by_outlet.columns) == ["Post", "Times"]

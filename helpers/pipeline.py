@@ -78,23 +78,27 @@ def parse(texts: Iterable[str], nlp: Language, batch_chars: int = BATCH_CHARS) -
     articles many at a time. A text longer than the model's `max_length` is parsed in
     pieces cut at paragraph breaks and joined, with true offsets.
     """
-    for batch in _batches(texts, batch_chars):
-        if len(batch) == 1 and len(batch[0]) > nlp.max_length:
+    for batch in _batches(texts, batch_chars, nlp.max_length):
+        if len(batch[0]) > nlp.max_length:
             pieces = split_for_parsing(batch[0], min(nlp.max_length, batch_chars))
             yield Doc.from_docs(list(_lean(nlp.pipe(pieces, batch_size=1))), ensure_whitespace=False)
         else:
             yield from _lean(nlp.pipe(batch, batch_size=len(batch)))
 
 
-def _batches(texts: Iterable[str], batch_chars: int) -> Iterator[list[str]]:
+def _batches(texts: Iterable[str], batch_chars: int, max_length: int) -> Iterator[list[str]]:
+    """Consecutive texts up to `batch_chars` characters; a text over `max_length` alone."""
     batch: list[str] = []
     size = 0
     for text in texts:
-        if batch and size + len(text) > batch_chars:
+        if batch and (size + len(text) > batch_chars or len(text) > max_length):
             yield batch
             batch, size = [], 0
         batch.append(text)
         size += len(text)
+        if len(text) > max_length:
+            yield batch
+            batch, size = [], 0
     if batch:
         yield batch
 

@@ -103,6 +103,12 @@ def metrics(gold: list[str], predicted: list[str]) -> dict[str, float]:
             "accuracy": round(accuracy_score(gold, predicted), 4)}
 
 
+def confusion(gold: list[str], predicted: list[str]) -> dict[str, dict[str, int]]:
+    """Counts by gold label (outer) and predicted label (inner)."""
+    return {want: {got: sum(1 for g, p in zip(gold, predicted) if (g, p) == (want, got))
+                   for got in POLARITY.values()} for want in POLARITY.values()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
@@ -129,6 +135,11 @@ def main() -> int:
                             "always-neutral": metrics(gold, ["neutral"] * len(rows)),
                             "vader": metrics(gold, predict_vader(rows)),
                             "target-lr": metrics(gold, target)}
+            if key == "rw-dev":  # what kind of mistakes it makes, for the accuracy notebook
+                results[key]["confusion"] = confusion(gold, target)
+                results[key]["errors"] = [
+                    {"id": row["id"], "mention": row["mention"], "gold": want, "predicted": got}
+                    for row, want, got in zip(rows, gold, target) if want != got][:10]
             if name == "flat-rw" and split == splits[-1]:
                 speed = {"rows": key, "mentions": len(rows), "one_call_per_sentence": rates,
                          "all_sentences_at_once": batched_speed(rows)}

@@ -102,7 +102,7 @@ def sentiment_figures(results: dict) -> pd.DataFrame:
     rows = []
     for split, methods in results["results"].items():
         for method, figures in methods.items():
-            if isinstance(figures, dict):
+            if isinstance(figures, dict) and "macro_f1" in figures:
                 rows.append({"split": split, "method": method, "targets": methods.get("rows"),
                              "macro-F1": figures["macro_f1"], "accuracy": figures["accuracy"]})
     return pd.DataFrame(rows).round(3)
@@ -176,3 +176,17 @@ def headline_findings(results: dict[str, dict]) -> list[str]:
         lines.append(f"Speed: the whole analysis runs at {speed['ratios']['analysis_vs_bare_spacy']:.0%} "
                      "of bare spaCy's throughput.")
     return lines
+
+
+def sentiment_confusion(results: dict, split: str = "rw-dev") -> pd.DataFrame:
+    """Gold label (rows) against the target model's label (columns) on a dev split."""
+    table = pd.DataFrame(results["results"].get(split, {}).get("confusion", {})).T
+    table.index.name, table.columns.name = "gold", "predicted"
+    return table
+
+
+def sentiment_errors(results: dict, split: str = "rw-dev", limit: int = 8) -> pd.DataFrame:
+    """Mentions the target model got wrong on a dev split (NewsMTSC ids, no article text)."""
+    errors = pd.DataFrame(results["results"].get(split, {}).get("errors", []),
+                          columns=["mention", "gold", "predicted", "id"])
+    return errors.head(limit)

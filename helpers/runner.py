@@ -29,7 +29,8 @@ import pyarrow.parquet as pq
 from helpers import tables
 from helpers.analysis import FINALIZERS, TABLE_NAMES, Analysis, extract_article
 from helpers.articles import InputError, Problems, iter_articles
-from helpers.cache import DocCache, TableStore, cache_dir, chunk_key, extractors_version
+from helpers.cache import (DocCache, TableStore, atomic_open, cache_dir, chunk_key,
+                           extractors_version)
 from helpers.pipeline import load_model, model_id, model_name, parse
 from helpers.treaty_texts import save_quoted_wording, texts_folder
 
@@ -241,20 +242,14 @@ def _stream_table(store: TableStore, keys: list[str], name: str, filesystem, pat
     schema = (pa.unify_schemas(schemas, promote_options="permissive") if schemas
               else pa.Schema.from_pandas(tables.empty(name), preserve_index=False))
     rows = 0
-    temporary = f"{path}.tmp"
-    try:
-        with filesystem.open(temporary, "wb") as file, pq.ParquetWriter(file, schema) as writer:
-            for key in present:
-                part = store.read(key, name)
-                if len(part):
-                    rows += len(part)
-                    writer.write_table(_conform(part, schema))
-            if not rows:
-                writer.write_table(schema.empty_table())
-    except BaseException:
-        filesystem.rm(temporary)
-        raise
-    filesystem.mv(temporary, path)
+    with atomic_open(filesystem, path) as file, pq.ParquetWriter(file, schema) as writer:
+        for key in present:
+            part = store.read(key, name)
+            if len(part):
+                rows += len(part)
+                writer.write_table(_conform(part, schema))
+        if not rows:
+            writer.write_table(schema.empty_table())
     return rows
 
 
@@ -266,14 +261,8 @@ def _conform(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 
 
 def _write_parquet(filesystem, path: str, table: pa.Table) -> None:
-    temporary = f"{path}.tmp"
-    try:
-        with filesystem.open(temporary, "wb") as file:
-            pq.write_table(table, file)
-    except BaseException:
-        filesystem.rm(temporary)
-        raise
-    filesystem.mv(temporary, path)
+    with atomic_open(filesystem, path) as file:
+        pq.write_table(table, file)
 
 
 def _all_problems(loader: Problems, extraction: pd.DataFrame) -> pd.DataFrame:

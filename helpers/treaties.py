@@ -87,26 +87,46 @@ DOMESTIC_AFTER = re.compile(
 CHAPTER_DOMESTIC_AFTER = re.compile(r"\s*(?:bankruptcy|protection|filing|of\s+(?:the\s+)?(?:U\.?S\.?\s+)?[Bb]ankruptcy)")
 DOMESTIC_BEFORE = re.compile(r"(?:[Cc]onstitution(?:al)?|[Bb]ankruptcy|Section\s+\d+,?)\s*$")
 BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
-# "the treaty", "this accord", "the global climate deal": up to three lowercase modifiers,
-# none a function word or verb ("the terms of the agreement", "makes this treaty") nor a
-# word naming another kind of deal ("the ceasefire agreement", see OTHER_DEAL_WORDS).
+# "the treaty", "this accord", "the global climate deal": up to four modifiers, none a function
+# word or verb ("the terms of the agreement", "makes this treaty") nor a word naming another
+# kind of deal ("the ceasefire agreement", see OTHER_DEAL_WORDS). Capitalised modifiers must
+# echo the instrument's name ("the Pacific Rim trade accord" for the Trans-Pacific Partnership),
+# and with a capitalised noun they make a proper name ("the Korean Free Trade Agreement"), which
+# is some other instrument when it is not on the list.
 _NOT_MODIFIERS = ("a|an|the|this|that|these|those|of|to|in|on|for|with|by|at|from|before|after|"
                   "is|are|was|were|be|been|and|or|but|as|like|kind|sort|type|such|its|their|his|"
-                  "her|our|your|my|any|some|no|every|each|all|more|most|final|makes?|made|[a-z]+ing")
+                  "her|our|your|my|any|some|no|every|each|all|more|most|final|makes?|made|[a-z]+ing|"
+                  "into|onto|over|under|about|through|against|without|within|across|around|up|out|"
+                  "can|could|will|would|shall|should|may|might|must")
 ANAPHOR = re.compile(
     r"(?<!\w)(?P<determiner>[Tt]he|[Tt]his|[Tt]hat)\s+"
-    r"(?P<modifiers>(?:(?:(?!(?:" + _NOT_MODIFIERS + r")\b)[a-z][a-z-]*|\d[\w-]*)\s+){0,3}?)"
+    r"(?P<modifiers>(?:(?:(?!(?:" + _NOT_MODIFIERS + r")\b)[A-Za-z][\w-]*|\d[\w-]*)\s+){0,4}?)"
     r"(?P<noun>[Tt]reaty|[Aa]ccords?|[Aa]greement|[Pp]act|[Dd]eal|[Cc]onvention|[Cc]harter|"
-    r"[Pp]rotocol|[Cc]onstitution)(?![\w-])(?!\s+(?:of|on|between|with|to|that)\b)")
+    r"[Pp]rotocol|[Cc]onstitution)(?![\w-])(?!\s+(?:of|on|between|that)\b)")
+# "the deal with Iran", "the agreement to cut emissions": a phrase that says which deal is
+# meant names another one, unless the infinitive belongs to a verb before it ("allow the accord
+# to pass"); "the treaty with our negotiators" is still the treaty, but "deal with" is a verb.
+WITH_A_PARTY = re.compile(r"\s+with\s+(?:the\s+)?[A-Z]")
+DEAL_WITH = re.compile(r"\s+with\b")
+TO_INFINITIVE = re.compile(r"\s+to\s")
+VERB_TAKING_OBJECT_AND_INFINITIVE = re.compile(
+    r"\b(?:allow|permit|enable|want|expect|need|urge|force|cause|ask|press|pressure|persuade|let)"
+    r"(?:s|ed|ing)?\s+$", re.I)
+# "the treaty and the protocol": the protocol coordinated with a treaty is that treaty's own.
+COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s*$")
 OTHER_DEAL_WORDS = frozenset(
     "new another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
     "bilateral free business settlement plea merger labor labour union tax spending debt "
     "umbrella proposed possible potential eventual future draft domestic political power-sharing "
     "security".split())
-# "He said that agreement was near": "that" is a conjunction there, not a determiner.
+INDEFINITE_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
+# "He said that agreement was near": "that" is a conjunction there, not a determiner. It can be
+# one only before a noun that stands without a determiner, a plural or a mass noun: in "he said
+# that accord should guide us" it is a determiner.
 THAT_AS_CONJUNCTION = re.compile(
     r"\b(?:said|says|say|saying|think|thinks|believe|believes|hope|hopes|ensure|means|argue[ds]?|"
     r"noted|added|clear|sure|so|now|and)\s+$", re.I)
+MASS_NOUNS = {"agreement", "protocol"}
 
 
 @dataclass(frozen=True)
@@ -266,11 +286,21 @@ def _find_names(text: str, matchers: _Matchers, year: int | None) -> list[Mentio
         if not any(all(word in match.group() for word in words) for words in matchers.acronyms[key]):
             continue
         successor = by_id.get(treaty.successor)
-        if successor and year and successor.year and year >= successor.year and _is_generic(match.group()):
-            treaty = successor  # "the START treaty" in 2010 is New START
+        if successor and _means_successor(text, match, treaty, successor, year):
+            treaty = successor
         end = _after_acronym_in_brackets(text, match.end(), treaty)
         mentions.append(Mention(match.start(), end, treaty))
     return mentions
+
+
+def _means_successor(text: str, match: re.Match, treaty: Treaty, successor: Treaty, year: int | None) -> bool:
+    """A generic name ("the START treaty") means the successor in texts from its year on, and
+    with an indefinite article ("to complete a START treaty") once the original exists: a new
+    one is being made."""
+    if not (year and successor.year and _is_generic(match.group())):
+        return False
+    indefinite = INDEFINITE_ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start())
+    return year >= successor.year or bool(indefinite and treaty.year and year > treaty.year)
 
 
 def _is_generic(name: str) -> bool:
@@ -299,7 +329,7 @@ def _with_anaphora(text: str, names: list[Mention]) -> list[Mention]:
             continue
         starts = [mention.start for mention in mentions]
         antecedent = _last_before(mentions, starts, start, ANAPHOR_CONTEXT_CHARS)
-        if antecedent and _noun_fits(match.group("noun"), antecedent.treaty):
+        if antecedent and _refers_to(text, match, antecedent):
             mention = Mention(match.start("modifiers"), end, antecedent.treaty)
             mentions.insert(bisect_right(starts, mention.start), mention)
     return mentions
@@ -308,8 +338,36 @@ def _with_anaphora(text: str, names: list[Mention]) -> list[Mention]:
 def _is_anaphor(text: str, match: re.Match) -> bool:
     if set(match.group("modifiers").split()) & OTHER_DEAL_WORDS:
         return False
-    return match.group("determiner").lower() != "that" or not THAT_AS_CONJUNCTION.search(
-        text, max(0, match.start() - 30), match.start())
+    end, noun = match.end(), match.group("noun").lower()
+    if WITH_A_PARTY.match(text, end) or (noun == "deal" and DEAL_WITH.match(text, end)):
+        return False
+    if TO_INFINITIVE.match(text, end) and not VERB_TAKING_OBJECT_AND_INFINITIVE.search(
+            text, max(0, match.start() - 30), match.start()):
+        return False
+    can_stand_bare = noun.endswith("s") or noun in MASS_NOUNS
+    return match.group("determiner").lower() != "that" or not can_stand_bare or \
+        not THAT_AS_CONJUNCTION.search(text, max(0, match.start() - 30), match.start())
+
+
+def _refers_to(text: str, match: re.Match, antecedent: Mention) -> bool:
+    """Whether the anaphor can mean the antecedent's instrument: its noun fits (or it is
+    coordinated with the antecedent: "the treaty and the protocol"), and its capitalised
+    modifiers, if any, repeat a word of the instrument's names."""
+    treaty = antecedent.treaty
+    coordinated = COORDINATED.fullmatch(text, antecedent.end, match.start())
+    if not (coordinated or _noun_fits(match.group("noun"), treaty)):
+        return False
+    capitalised = [word for word in match.group("modifiers").split() if word[0].isupper()]
+    if not capitalised:
+        return True
+    if match.group("noun")[0].isupper():
+        return False  # a proper name of its own
+    name_words = _words(" ".join((treaty.name, *treaty.aliases)))
+    return bool(name_words & _words(" ".join(capitalised)))
+
+
+def _words(phrase: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"[A-Za-z]+", phrase)}
 
 
 def _noun_fits(noun: str, treaty: Treaty) -> bool:

@@ -289,3 +289,48 @@ def test_notebook_helpers_summarise_and_highlight_the_seed(seed_analysis):
     assert lines[1].startswith("Most cited: North Atlantic Treaty")
     [page] = treaty_report.highlighted_paragraphs(seed_analysis.treaty_refs, seed_analysis)
     assert "Article 5 of the North Atlantic Treaty" in page and "<sub" in page
+
+
+def test_capitalised_modifiers_must_echo_the_name():
+    text = ("Trade\n\nSenators debated the Trans-Pacific Partnership. Critics of the 12-nation "
+            "Pacific Rim trade accord spoke first. Others praised the Colombian peace accord.")
+    assert refs_in(text) == {("Trans-Pacific Partnership", "tpp", None),
+                             ("12-nation Pacific Rim trade accord", "tpp", None)}
+
+
+def test_a_capitalised_name_not_on_the_list_is_another_instrument():
+    text = "Trade\n\nThe TPP was signed. He then walked away from the Korean Free Trade Agreement."
+    assert refs_in(text) == {("TPP", "tpp", None)}
+
+
+def test_what_follows_the_noun_decides_whether_it_names_another_deal():
+    text = ("Trade\n\nThe Senate took up NAFTA. Its critics would not allow the agreement to pass. "
+            "They want a deal with Mexico, not the deal with Canada, and a plan that can deal with "
+            "tariffs. Officials briefed reporters on the treaty with its negotiators.")
+    assert [ref["text"] for ref in extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None))] == [
+        "NAFTA", "agreement", "treaty"]
+
+
+def test_that_before_a_count_noun_is_a_determiner():
+    text = "Climate\n\nNearly 200 countries signed the Paris Agreement. He said that accord should guide them."
+    assert refs_in(text) == {("Paris Agreement", "paris-agreement", None), ("accord", "paris-agreement", None)}
+
+
+def test_a_protocol_coordinated_with_the_treaty_is_its_own():
+    text = "Arms control\n\nNew START will be signed today. The text of the treaty and the protocol will be posted."
+    assert refs_in(text) == {("New START", "new-start", None), ("treaty", "new-start", None),
+                             ("protocol", "new-start", None)}
+
+
+def test_a_generic_name_with_an_indefinite_article_is_the_one_being_made():
+    text = "Arms control\n\nThe two presidents hope to complete a START treaty this year."
+    assert refs_in(text, date="2009-07-01") == {("START treaty", "new-start", None)}
+    assert refs_in("Arms control\n\nThe START treaty expires soon.", date="2009-07-01") == {
+        ("START treaty", "start-i", None)}
+
+
+def test_common_names_added_to_the_list():
+    text = ("Law\n\nThe 1951 Convention and its 1967 Protocol protect refugees. Critics of the nuclear "
+            "deal with Tehran spoke, and the company sued under the Energy Charter Treaty.")
+    assert {treaty_id for _, treaty_id, _ in refs_in(text)} == {
+        "refugee-protocol", "jcpoa", "energy-charter-treaty"}

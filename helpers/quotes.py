@@ -142,8 +142,9 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
                 pieces.append(_piece(text, start - 1, first, number, carried))
                 marks = marks[1:]
         carried = None
-        for mark in marks:
-            if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]):
+        for position, mark in enumerate(marks):
+            if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]) \
+                    and not _closes_mixed_pair(text, open_at, mark, marks[position + 1:]):
                 continue  # “…” inside "…" (or the reverse) is a quote within the quote
             if _is_opener(text, mark, open_at is not None):
                 open_at = mark  # a second opener while open: the first one was stray
@@ -155,6 +156,15 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
             pieces.append(piece)
             carried = piece
     return [piece for piece in pieces if piece.end > piece.start]
+
+
+def _closes_mixed_pair(text: str, open_at: int, mark: int, later: list[int]) -> bool:
+    """Whether a closing mark of the other style ends the quote opened at `open_at` ("…” or
+    “…"): it stands where a quote closes, and no mark of the opening style closes it later."""
+    if _is_opener(text, mark, True):
+        return False
+    same_style = [m for m in later if _is_straight(text[m]) == _is_straight(text[open_at])]
+    return not same_style or _is_opener(text, same_style[0], True)
 
 
 def _is_straight(mark: str) -> bool:
@@ -396,7 +406,7 @@ class _Article:
             piece.cue, piece.how = cue, how
             piece.speaker = between or self.speaker_of(cue, inverted=how == "cue-after")
         elif (signature := self._signature_after(piece)) is not None:
-            # a quote paragraph signed on the next line: "- Bernie Sanders"
+            # a quote signed with a dash and a name: "- Bernie Sanders"
             piece.speaker, piece.how = signature, "signature"
         elif (tail := self._tail_cue(piece)) is not None:
             cue = self._outermost(tail)
@@ -414,11 +424,20 @@ class _Article:
                 piece.speaker = self.speaker_of(verb, inverted=False)
 
     def _signature_after(self, piece: Piece) -> tuple[int, int] | None:
-        """A dash and a short name opening the paragraph after a quote that ends its own."""
-        if piece.paragraph + 1 >= len(self.context.paragraphs) or piece.close_mark is None:
+        """A dash and a short name after a quote that ends its sentence: on the rest of the
+        quote's line (“…” ― Ana Ruiz) or opening the next paragraph ("- Bernie Sanders")."""
+        if piece.close_mark is None:
             return None
         _, paragraph_end = self.context.paragraphs[piece.paragraph]
-        if self.text[piece.close_mark + 1:paragraph_end].strip(" .,"):
+        line_end = self.text.find("\n", piece.close_mark, paragraph_end)
+        line_end = paragraph_end if line_end == -1 else line_end
+        after = piece.close_mark + 1
+        while after < line_end and self.text[after].isspace():
+            after += 1
+        if self.text[after:line_end].strip(" .,"):
+            match = SIGNATURE.match(self.text, after, line_end)
+            return match.span("name") if match else None
+        if piece.paragraph + 1 >= len(self.context.paragraphs) or line_end < paragraph_end:
             return None
         start, end = self.context.paragraphs[piece.paragraph + 1]
         match = SIGNATURE.match(self.text, start, end)
@@ -648,16 +667,17 @@ class _Article:
         return piece.continues is None and self._is_short(piece)
 
     def _borrow_speakers(self) -> None:
-        """Pieces with no cue: the quote they continue, else the nearest attributed piece of
-        the same paragraph (before it first)."""
+        """Pieces with no cue and no speaker of their own (a signature, a name and a colon):
+        the quote they continue, else the nearest attributed piece of the same paragraph
+        (before it first)."""
         for piece in self.pieces:
-            if piece.cue is None and piece.continues is not None:
+            if piece.cue is None and piece.speaker is None and piece.continues is not None:
                 source = piece.continues
                 while source.cue is None and source.continues is not None:
                     source = source.continues
                 self._copy(source, piece, "continuation")
         for number, piece in enumerate(self.pieces):
-            if piece.cue is not None:
+            if piece.cue is not None or piece.speaker is not None:
                 continue
             same = [p for p in self.pieces if p.paragraph == piece.paragraph and p.cue is not None]
             before = [p for p in same if p.start < piece.start]
@@ -993,7 +1013,10 @@ class _Article:
 
 ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+of\s+"
                         r"(?P<document>(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)")
-SIGNATURE = re.compile(r"[-—–]\s*(?P<name>[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})\s*(?:,|\.|$)")
+# "- Bernie Sanders", "― J.D. Ruiz.": a dash (any width) and up to four capitalised words;
+# a full stop after the last word ends the line, it is not part of the name
+_NAME_WORD = r"[A-Z][\w’'-]*(?:\.[A-Z][\w’'-]*)*"
+SIGNATURE = re.compile(rf"[-—–―]\s*(?P<name>{_NAME_WORD}(?:\.? {_NAME_WORD}){{0,3}})\s*(?:,|\.|$)")
 HEADLINE = re.compile(r"(?P<speaker>[A-Z][^:\n]{0,40}?)\s*:\s+(?P<claim>[^\n]+)")
 
 

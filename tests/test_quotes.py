@@ -46,6 +46,18 @@ def test_a_stray_mark_does_not_hide_the_rest():
     assert "a quote" in contents and "another." in contents
 
 
+def test_a_closing_mark_of_the_other_style_ends_the_quote():
+    text = 'Title\n\n"It will pass,” Ana Ruiz said. "We have the votes.”'
+    pieces = find_pieces(text, paragraph_spans(text))
+    assert [text[p.start:p.end] for p in pieces] == ["It will pass", "We have the votes."]
+
+
+def test_a_quote_in_the_other_style_stays_inside():
+    text = 'Title\n\n"He called it “a farce” today," she said.'
+    [piece] = find_pieces(text, paragraph_spans(text))
+    assert text[piece.start:piece.end] == "He called it “a farce” today"
+
+
 def test_unclosed_paragraph_continues_when_the_next_one_reopens():
     text = "Title\n\n“First part.\n\n“Second part,” she said."
     first, second = find_pieces(text, paragraph_spans(text))
@@ -99,6 +111,15 @@ def test_indirect_speech(found):
 def test_headline_speaker_colon_claim(found):
     row = only(found["forms"][1], "Talks Will Resume Next Week")
     assert (row["paragraph"], row["speaker_name"], row["attribution"]) == (0, "Maria Keller", "headline")
+
+
+def test_a_dash_and_a_name_after_a_quote_sign_it(found):
+    rows = found["signatures"][1]
+    first = only(rows, "never answered a single question")
+    second = only(rows, "changed my mind twice")
+    assert (first["speaker"], first["speaker_name"], first["attribution"]) == \
+        ("Carmen Alvarez", "Carmen Alvarez", "signature")
+    assert (second["speaker"], second["speaker_name"]) == ("Peter J. Holm", "Peter J. Holm")
 
 
 # ---------------------------------------------------------------- continuations, marks, scare quotes

@@ -239,10 +239,19 @@ class _Article:
             return False
         if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
             return True
-        entry = self.cues.get(token.lemma_.lower())
+        entry = self.cue_entry(token)
         if entry is None or token.pos_ not in ("VERB", "AUX"):
             return False
         return entry[1] is not False or not direct_only
+
+    def cue_entry(self, token: Token) -> tuple[str, bool | None] | None:
+        """The lexicon entry for a verb: its lemma, or its lemma and object ("as she put it")."""
+        lemma = token.lemma_.lower()
+        entry = self.cues.get(lemma)
+        if entry is None:
+            objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
+            entry = self.cues.get(f"{lemma} {objects[0]}") if objects else None
+        return entry
 
     def cue_span(self, cue: Token) -> tuple[int, int]:
         last = cue
@@ -526,6 +535,7 @@ class _Article:
                 return None
             inverted = token.i == index or all(t.is_punct for t in self.doc[index:token.i])
             if not inverted and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that")
+                                    and f"{token.lemma_.lower()} {c.lower_}" not in self.cues
                                     for c in token.rights):
                 return None  # the verb has its own object ("Her critics cited it as …")
             if self.is_cue(token, direct_only=True):
@@ -567,7 +577,8 @@ class _Article:
         """Nothing but punctuation, adverbs and a noun phrase (the speaker) between a quote
         and its cue."""
         subject = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
-        return all(t.is_punct or t.is_space or t.i in subject
+        marker = {c.i for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"}  # "…,” as X put it
+        return all(t.is_punct or t.is_space or t.i in subject or t.i in marker
                    or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM", "AUX", "ADP")
                    or self._inside_a_description(t, first)
                    for t in self.doc[first:cue.i])
@@ -607,13 +618,13 @@ class _Article:
                 if self.is_cue(token, direct_only=False) and not self._only_after_quotes(token):
                     if self._says_nothing(token):
                         pass
-                    elif self.cues.get(token.lemma_.lower(), ("speech",))[0] == "speech":
+                    elif (self.cue_entry(token) or ("speech",))[0] == "speech":  # or "according to"
                         if after_colon and introduced is not None:
                             return self._main_verb_before(piece) or introduced
                         return token
                     # a stance verb ("she has learned") gives way to a speech verb further back
                     stance = stance or token
-                if introduced is None and token.pos_ == "VERB" \
+                if introduced is None and token.pos_ == "VERB" and token.dep_ not in ("relcl", "acl") \
                         and any(c.dep_ in SUBJECT_DEPS for c in token.children):
                     introduced = token
             index -= 1
@@ -643,7 +654,8 @@ class _Article:
 
     def _only_after_quotes(self, token: Token) -> bool:
         """Verbs such as "continue" report speech only right after a quote ("…,” he continued)."""
-        return self.cues.get(token.lemma_.lower(), ("", True))[1] is None
+        entry = self.cue_entry(token)
+        return entry is not None and entry[1] is None
 
     def _ends_with_colon(self, index: int) -> bool:
         """Whether the text before token `index` (a paragraph break) ends with a colon."""
@@ -821,10 +833,12 @@ class _Article:
             return self._mention(objects[0]) if objects else None
         verb = cue
         for _ in range(6):
-            # after the verb, a "subject" is the object of "calling X a “…”" unless the
-            # order is inverted ("“…,” said X")
+            # after the cue, a "subject" is the object of "calling X a “…”" unless the order
+            # is inverted ("“…,” said X", "Said X, “…”"); a verb the cue hangs from may have
+            # its subject after it ("said Skelly, explaining …")
+            subject_after = inverted or verb.i != cue.i or cue.i == cue.sent.start
             subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]
-                        and (inverted or c.i < verb.i)]
+                        and (subject_after or c.i < verb.i)]
             if subjects:
                 subject = subjects[0]
                 if self.words.get(subject.lower_) == "relative" and verb.dep_ == "relcl":
@@ -841,6 +855,8 @@ class _Article:
                     continue
                 # "the share of Republicans saying …": the noun the clause describes
                 return self._mention(noun)
+            if verb.dep_ == "xcomp" and (doer := self._object_before(verb.head, verb)) is not None:
+                return self._mention(doer)  # "led the journalist to fear “…”": the journalist
             if verb.dep_ in ("conj", "xcomp", "advcl", "relcl", "pcomp", "prep", "acl"):
                 verb = verb.head  # "…, saying", "by saying", "went on to say"
             else:
@@ -859,11 +875,22 @@ class _Article:
                 return self._mention(head)
         return None
 
+    def _object_before(self, verb: Token, clause: Token) -> Token | None:
+        """The direct object of `verb` before its clause `clause` when it names someone (a
+        name, a person pronoun, a role): not "used this question to demand …"."""
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i and not self.quoted[c.i]
+                   and (c.ent_type_ in ("PERSON", "ORG", "NORP")
+                        or self.words.get(c.lower_) in ("pronoun_person", "pronoun_group", "role")
+                        or any(a.dep_ == "appos" and a.ent_type_ == "PERSON" for a in c.children))]
+        return objects[0] if objects else None
+
     def _mention(self, head: Token) -> tuple[int, int]:
         tokens = [head]
         for child in head.children:
             if child.dep_ in MENTION_DEPS and child.dep_ != "punct":
                 tokens.extend(child.subtree)
+            if child.dep_ == "appos" and child.i > head.i and self.doc[child.left_edge.i - 1].is_punct:
+                tokens.append(self.doc[child.left_edge.i - 1])  # "the harbour master, Rosa Delgado"
         tokens = [t for t in tokens if not self.quoted[t.i] and not t.is_space]
         indexes = sorted({t.i for t in tokens})
         # keep the contiguous run around the head, without edge punctuation

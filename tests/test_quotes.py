@@ -165,6 +165,26 @@ def test_a_role_resolves_to_the_person_who_holds_it(found):
     assert row["speaker"] == "The prime minister" and row["speaker_name"] == "Anna Sorensen"
 
 
+def test_the_object_of_the_verb_above_speaks_through_its_complement(found):
+    row = only(found["speakers"][1], "a burden on every family")
+    assert row["cue_lemma"] == "warn" and row["speaker_name"] == "Rosa Delgado"
+
+
+def test_a_participle_takes_the_speaker_of_an_inverted_verb(found):
+    row = only(found["speakers"][1], "the port had signed three new leases")
+    assert (row["kind"], row["cue"], row["speaker_name"]) == ("indirect", "explaining", "Victor Lund")
+
+
+def test_a_sentence_opening_with_the_verb_has_its_speaker_after_it(found):
+    row = only(found["speakers"][1], "Nobody asked the people")
+    assert (row["cue"], row["speaker_name"]) == ("Said", "Omar Haddad")
+
+
+def test_as_someone_put_it(found):
+    row = only(found["speakers"][1], "a white elephant")
+    assert (row["cue"], row["speaker"]) == ("put", "a council memo")
+
+
 # ---------------------------------------------------------------- table invariants
 
 def test_offsets_point_into_the_article(found):

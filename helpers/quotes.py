@@ -73,9 +73,27 @@ def cue_lexicon() -> dict[str, tuple[str, bool]]:
 
 
 @functools.cache
+def phrase_cue_verbs() -> frozenset[str]:
+    """Verbs that are cues only with a given object: "put" in "put it"."""
+    return frozenset(lemma.split()[0] for lemma in cue_lexicon() if " " in lemma)
+
+
+@functools.cache
+def honorifics() -> frozenset[str]:
+    return frozenset(word for word, kind in speaker_words().items() if kind == "honorific")
+
+
+@functools.cache
 def speaker_words() -> dict[str, str]:
     """word -> kind (pronoun_person, pronoun_group, pronoun_thing, relative, role, ...)."""
     return {row["word"]: row["kind"] for row in _read_csv(DATA / "speaker_words.csv")}
+
+
+@functools.cache
+def speech_nouns() -> frozenset[str]:
+    """Lemmas of nouns that name something said ("claim", "promise"), from `data/speech_nouns.txt`."""
+    lines = (DATA / "speech_nouns.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -239,16 +257,16 @@ class _Article:
             return False
         if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
             return True
-        entry = self.cue_entry(token)
-        if entry is None or token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ not in ("VERB", "AUX"):
             return False
-        return entry[1] is not False or not direct_only
+        entry = self.cue_entry(token)
+        return entry is not None and (entry[1] is not False or not direct_only)
 
     def cue_entry(self, token: Token) -> tuple[str, bool | None] | None:
         """The lexicon entry for a verb: its lemma, or its lemma and object ("as she put it")."""
         lemma = token.lemma_.lower()
         entry = self.cues.get(lemma)
-        if entry is None:
+        if entry is None and lemma in phrase_cue_verbs():
             objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
             entry = self.cues.get(f"{lemma} {objects[0]}") if objects else None
         return entry
@@ -276,7 +294,11 @@ class _Article:
         people = []
         for mention in mentions:
             start, end = mention["start_char"], mention["end_char"]
-            name = self._own_canonical(mention.get("canonical") or mention["text"], full_names)
+            # a bare surname shared by several people is read against the names written out
+            # in full (the most frequent), not the entities' guess of the last one named
+            bare = len(_name_words(mention["text"])) == 1
+            name = self._own_canonical(mention["text"] if bare else mention.get("canonical") or mention["text"],
+                                       full_names)
             if " " not in name:
                 name = self._given_name_form(name) or name
             role = mention.get("role") or self._role_before(start)
@@ -312,7 +334,10 @@ class _Article:
         earliest on a tie)."""
         counts: dict[str, dict[str, int]] = {}
         for mention in mentions:
-            for text in {mention["text"], mention.get("canonical") or mention["text"]}:
+            forms = {mention["text"]}
+            if len(_name_words(mention["text"])) >= 2:  # not a bare surname's guessed full name
+                forms.add(mention.get("canonical") or mention["text"])
+            for text in forms:
                 words = self._without_common_nouns(_name_words(text))
                 if len(words) >= 2:
                     names = counts.setdefault(words[-1], {})
@@ -424,6 +449,10 @@ class _Article:
         elif self.text[:piece.open_mark].rstrip().endswith(":"):
             # "Michael P. McDonald: “…”": a name and a colon, no verb
             piece.speaker, piece.how = self._name_before_colon(piece), "colon"
+        elif (noun := self._owned_speech_noun(piece)) is not None:
+            # "Trump's claim that there were “thousands of shootings”": the possessor
+            piece.cue, piece.how = noun, "speech-noun"
+            piece.speaker = self._mention(self._owner(noun))
         elif len(self.text[piece.start:piece.end].split()) >= VERB_OBJECT_MIN_WORDS:
             verb = self._governing_verb(piece)
             if verb is not None:
@@ -486,6 +515,29 @@ class _Article:
         while start > 0 and self.doc[start - 1].pos_ == "PROPN" and not self.quoted[start - 1]:
             start -= 1
         return self.doc[start].idx, before.idx + len(before.text)
+
+    def _owned_speech_noun(self, piece: Piece) -> Token | None:
+        """A noun naming something said, with a possessor, that holds the quote ("his
+        promise of “…”") or is the subject of the clause that does ("her claim is that …")."""
+        token = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
+        for _ in range(8):
+            if token.head.i == token.i:
+                return None
+            clause, token = token, token.head
+            nouns = [token]
+            if clause.dep_ == "ccomp":  # not "Trump's statement is “true”": a verdict on it
+                nouns += [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.i < token.i]
+            for noun in nouns:
+                if noun.pos_ == "NOUN" and noun.lemma_.lower() in speech_nouns() and not self.quoted[noun.i] \
+                        and self._owner(noun) is not None:
+                    return noun
+        return None
+
+    def _owner(self, noun: Token) -> Token | None:
+        """The possessor of `noun` when it can be a speaker ("Trump's", "his", not "its")."""
+        owners = [c for c in noun.children if c.dep_ == "poss" and not self.quoted[c.i]
+                  and self.words.get(c.lower_) != "pronoun_thing"]
+        return owners[0] if owners else None
 
     def _governing_verb(self, piece: Piece) -> Token | None:
         """The verb whose object or complement holds the quote, when its subject comes first."""
@@ -1057,8 +1109,7 @@ def _strip_article(name: str) -> str:
 def _name_words(text: str) -> list[str]:
     words = [w for w in re.split(r"\s+", text.strip()) if w]
     words = [re.sub(r"[’']s?$", "", w) for w in words]
-    honorifics = {w for w, k in speaker_words().items() if k == "honorific"}
-    return [w for w in words if w and w.lower() not in honorifics]
+    return [w for w in words if w and w.lower() not in honorifics()]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

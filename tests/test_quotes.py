@@ -185,6 +185,16 @@ def test_as_someone_put_it(found):
     assert (row["cue"], row["speaker"]) == ("put", "a council memo")
 
 
+def test_a_shared_surname_is_the_person_most_often_named_in_full(found):
+    row = only(found["names"][1], "not taking a single vote")
+    assert (row["speaker"], row["speaker_name"]) == ("Whitfield", "Laura Whitfield")
+
+
+def test_a_possessed_speech_noun_attributes_the_quote_it_holds(found):
+    row = only(found["names"][1], "two thousand jobs")
+    assert (row["cue_lemma"], row["speaker"], row["speaker_name"]) == ("claim", "Whitfield's", "Laura Whitfield")
+
+
 # ---------------------------------------------------------------- table invariants
 
 def test_offsets_point_into_the_article(found):

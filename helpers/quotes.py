@@ -897,6 +897,9 @@ class _Article:
                     # "…, which states": the mention is "which", who it is is its antecedent
                     self.antecedents[(subject.idx, subject.idx + len(subject.text))] = self._mention(verb.head)
                     return subject.idx, subject.idx + len(subject.text)
+                if self.words.get(subject.lower_, "").startswith("pronoun") \
+                        and (outer := self._subject_around_what(verb, subject)) is not None:
+                    return self._mention(outer)
                 return self._mention(subject)
             if verb.head.i == verb.i:
                 break
@@ -926,6 +929,36 @@ class _Article:
                     head = head.head
                 return self._mention(head)
         return None
+
+    def _subject_around_what(self, verb: Token, pronoun: Token) -> Token | None:
+        """"Ban condemned what he called “…”": the pronoun of a "what" clause is the subject
+        of the sentence around it, when they agree (the outermost one that is not itself a
+        pronoun: "Clinton says she admired what she calls …")."""
+        if not any(t.lower_ == "what" and t.i < pronoun.i for t in verb.subtree):
+            return None
+        node, found = verb, None
+        while node.head.i != node.i:
+            node = node.head
+            subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and c.i < pronoun.i
+                        and not self.quoted[c.i] and self.words.get(c.lower_) != "relative"]
+            if subjects:
+                if not self._same_kind(subjects[0], pronoun):
+                    break
+                found = subjects[0]
+                if not self.words.get(found.lower_, "").startswith("pronoun"):
+                    break
+        return found
+
+    def _same_kind(self, subject: Token, pronoun: Token) -> bool:
+        """Whether a pronoun can stand for a subject: a person for "he"/"she", a thing or a
+        body for "it", a plural for "they"."""
+        word = pronoun.lower_
+        person = subject.ent_type_ == "PERSON" or self.words.get(subject.lower_) in ("pronoun_person", "role")
+        if word in ("he", "she"):
+            return person and subject.lower_ not in ("i", "we", "they")
+        if word == "it":
+            return not person and subject.tag_ in ("NN", "NNP")
+        return word == "they" and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ == "they")
 
     def _object_before(self, verb: Token, clause: Token) -> Token | None:
         """The direct object of `verb` before its clause `clause` when it names someone (a

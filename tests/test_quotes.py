@@ -180,6 +180,12 @@ def test_a_sentence_opening_with_the_verb_has_its_speaker_after_it(found):
     assert (row["cue"], row["speaker_name"]) == ("Said", "Omar Haddad")
 
 
+def test_the_pronoun_of_a_what_clause_is_the_subject_around_it(found):
+    row = only(found["speakers"][1], "a reckless gamble")
+    assert (row["cue"], row["speaker_name"]) == ("called", "Maria Gonzalez")
+    assert row["speaker"] != "she"
+
+
 def test_as_someone_put_it(found):
     row = only(found["speakers"][1], "a white elephant")
     assert (row["cue"], row["speaker"]) == ("put", "a council memo")

@@ -186,6 +186,14 @@ def test_the_pronoun_of_a_what_clause_is_the_subject_around_it(found):
     assert row["speaker"] != "she"
 
 
+def test_dub_and_intimate_are_speech_verbs(found):
+    direct = [row for row in found["speakers"][1] if row["kind"] == "direct"]
+    dubbed = only(direct, "a blueprint for the next decade")
+    intimated = only(direct, "far from settled")
+    assert (dubbed["cue_lemma"], dubbed["speaker_name"]) == ("dub", "Victor Lund")
+    assert (intimated["cue_lemma"], intimated["speaker_name"]) == ("intimate", "Omar Haddad")
+
+
 def test_as_someone_put_it(found):
     row = only(found["speakers"][1], "a white elephant")
     assert (row["cue"], row["speaker"]) == ("put", "a council memo")

@@ -321,7 +321,10 @@ class _Article:
             and not any(self.words.get(w.lower().strip(".’'s")) == "organization" for w in words)
 
     def _is_main_subject(self, head: Token) -> bool:
-        """The subject of a main clause or of a speech verb, not of reported content."""
+        """The subject of a main clause or of a speech verb, not of reported content, or the
+        owner of that subject ("Podliska's lawsuit demands …": Podliska is the topic)."""
+        if head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS:
+            head = head.head
         if head.dep_ not in SUBJECT_DEPS:
             return False
         verb = head.head

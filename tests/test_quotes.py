@@ -160,6 +160,11 @@ def test_pronouns_resolve_to_the_latest_subject(found):
     assert (she["speaker"], she["speaker_name"]) == ("she", "Anna Sorensen")
 
 
+def test_the_owner_of_a_subject_is_the_topic_a_pronoun_refers_to(found):
+    row = only(found["topic"][1], "a public apology")
+    assert (row["speaker"], row["speaker_name"]) == ("She", "Dana Whitlock")
+
+
 def test_a_role_resolves_to_the_person_who_holds_it(found):
     row = only(found["pronouns"][1], "border question remained open")
     assert row["speaker"] == "The prime minister" and row["speaker_name"] == "Anna Sorensen"

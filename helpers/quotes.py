@@ -73,6 +73,12 @@ def cue_lexicon() -> dict[str, tuple[str, bool]]:
 
 
 @functools.cache
+def first_name_genders() -> dict[str, str]:
+    """first name (lower case) -> "m" or "f", from `data/first_names.csv`."""
+    return {row["name"]: row["gender"] for row in _read_csv(DATA / "first_names.csv")}
+
+
+@functools.cache
 def phrase_cue_verbs() -> frozenset[str]:
     """Verbs that are cues only with a given object: "put" in "put it"."""
     return frozenset(lemma.split()[0] for lemma in cue_lexicon() if " " in lemma)
@@ -1044,7 +1050,7 @@ class _Article:
 
     def _antecedent(self, char: int, pronoun: str = "") -> Person | None:
         """The latest person before `char` who was a main subject or a speaker (else the
-        latest person), skipping people the article refers to with the other pronoun."""
+        latest person named), skipping people the article refers to with the other pronoun."""
         earlier = self.people[:bisect_left(self.person_starts, char)]
         if not earlier:
             return None
@@ -1055,15 +1061,24 @@ class _Article:
         for _, person in salient or [(0, earlier[-1])]:
             if self._agrees(person, pronoun):
                 return person
+        # no subject agrees: the latest person named who surely does ("a Trump interview, in
+        # which he says")
+        for person in reversed(earlier):
+            if self._agrees(person, pronoun, surely=True):
+                return person
         return salient[0][1] if salient else earlier[-1]
 
-    def _agrees(self, person: Person, pronoun: str) -> bool:
+    def _agrees(self, person: Person, pronoun: str, surely: bool = False) -> bool:
+        """Whether "he" or "she" can refer to `person`: from a first name that usually takes
+        one of them, else from how the article refers to them (`surely`: only with evidence)."""
+        if pronoun not in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            return not surely
+        gender = first_name_genders().get(person.name.split()[0].lower()) if " " in person.name else None
+        if gender:
+            return (gender == "m") == (pronoun in MALE_PRONOUNS)
         male, female = self.pronoun_evidence.get(person.name, (0, 0))
-        if pronoun in MALE_PRONOUNS:
-            return male >= female
-        if pronoun in FEMALE_PRONOUNS:
-            return female >= male
-        return True
+        same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
+        return same > other if surely else same >= other
 
     @functools.cached_property
     def pronoun_evidence(self) -> dict[str, tuple[int, int]]:

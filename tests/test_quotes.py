@@ -165,6 +165,12 @@ def test_the_owner_of_a_subject_is_the_topic_a_pronoun_refers_to(found):
     assert (row["speaker"], row["speaker_name"]) == ("She", "Dana Whitlock")
 
 
+def test_a_pronoun_skips_a_subject_whose_first_name_takes_the_other(found):
+    for fragment in ("We agreed on the timetable", "never accept a second terminal"):
+        row = only(found["gender"][1], fragment)
+        assert (row["speaker"], row["speaker_name"]) == ("he", "Mark Ellis")
+
+
 def test_a_role_resolves_to_the_person_who_holds_it(found):
     row = only(found["pronouns"][1], "border question remained open")
     assert row["speaker"] == "The prime minister" and row["speaker_name"] == "Anna Sorensen"

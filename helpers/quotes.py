@@ -184,8 +184,12 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
 
 def _closes_mixed_pair(text: str, open_at: int, mark: int, later: list[int]) -> bool:
     """Whether a closing mark of the other style ends the quote opened at `open_at` ("…” or
-    “…"): it stands where a quote closes, and no mark of the opening style closes it later."""
+    “…"): it stands where a quote closes, it closes no quote of its own style opened inside
+    this one, and no mark of the opening style closes this one later."""
     if _is_opener(text, mark, True):
+        return False
+    if any(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
+           for i in range(open_at + 1, mark)):
         return False
     same_style = [m for m in later if _is_straight(text[m]) == _is_straight(text[open_at])]
     return not same_style or _is_opener(text, same_style[0], True)
@@ -437,6 +441,10 @@ class _Article:
 
     def _attribute(self, piece: Piece) -> None:
         if self._preceded_by_title_marker(piece):
+            return
+        if (turn := TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)) is not None:
+            # a quoted transcript turn names its speaker in capitals: "PENCE: Well, …"
+            piece.speaker, piece.how = turn.span("name"), "transcript"
             return
         cue = self._cue_after(piece) if piece.close_mark is not None else None
         how = "cue-after"
@@ -1101,7 +1109,7 @@ class _Article:
         if not words or not words[-1][:1].isupper():
             return None
         for person in self.people:
-            if person.name.split()[-1] == words[-1]:
+            if person.name.split()[-1].lower() == words[-1].lower():  # "PENCE" in a transcript
                 return person
         name = self._given_name_form(words[-1]) if len(words) <= 2 else None
         return Person(char, char, name, None, True) if name else None
@@ -1147,6 +1155,7 @@ ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+
 # a full stop after the last word ends the line, it is not part of the name
 _NAME_WORD = r"[A-Z][\w’'-]*(?:\.[A-Z][\w’'-]*)*"
 SIGNATURE = re.compile(rf"[-—–―]\s*(?P<name>{_NAME_WORD}(?:\.? {_NAME_WORD}){{0,3}})\s*(?:,|\.|$)")
+TRANSCRIPT_TURN = re.compile(r"(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s")
 HEADLINE = re.compile(r"(?P<speaker>[A-Z][^:\n]{0,40}?)\s*:\s+(?P<claim>[^\n]+)")
 
 

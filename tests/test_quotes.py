@@ -58,6 +58,12 @@ def test_a_quote_in_the_other_style_stays_inside():
     assert text[piece.start:piece.end] == "He called it “a farce” today"
 
 
+def test_a_quote_opened_inside_is_closed_before_the_outer_one_can_be():
+    text = 'Title\n\n"VARGA: I call it “a matter of honour.” I will accept it.'
+    [piece] = find_pieces(text, paragraph_spans(text))
+    assert text[piece.start:piece.end].endswith("I will accept it.")
+
+
 def test_unclosed_paragraph_continues_when_the_next_one_reopens():
     text = "Title\n\n“First part.\n\n“Second part,” she said."
     first, second = find_pieces(text, paragraph_spans(text))
@@ -120,6 +126,14 @@ def test_a_dash_and_a_name_after_a_quote_sign_it(found):
     assert (first["speaker"], first["speaker_name"], first["attribution"]) == \
         ("Carmen Alvarez", "Carmen Alvarez", "signature")
     assert (second["speaker"], second["speaker_name"]) == ("Peter J. Holm", "Peter J. Holm")
+
+
+def test_a_quoted_transcript_turn_names_its_speaker(found):
+    rows = found["transcript"][1]
+    question = only(rows, "Will you accept the result?")
+    answer = only(rows, "I will accept it.")
+    assert (question["speaker"], question["attribution"]) == ("HOLM", "transcript")
+    assert answer["speaker"] == "VARGA"
 
 
 # ---------------------------------------------------------------- continuations, marks, scare quotes

@@ -572,9 +572,15 @@ class _Article:
         return None
 
     def _outermost(self, cue: Token) -> Token:
-        """The report that holds a nested one: "X said he believed “…”" is X's statement."""
+        """The report that holds a nested one: "X said he believed “…”" is X's statement, and
+        so is "According to X, the media would call him “…”"."""
         node = cue
-        while node.head.i != node.i:
+        while True:
+            according = [c for c in node.children if c.lower_ == "according" and self.is_cue(c, False)]
+            if according:
+                return according[0]
+            if node.head.i == node.i:
+                break
             if node.dep_ == "ccomp" and self.is_cue(node.head, direct_only=False):
                 cue = node = node.head
             elif node.dep_ in ("conj", "xcomp", "advcl"):

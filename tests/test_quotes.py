@@ -219,6 +219,11 @@ def test_dub_and_intimate_are_speech_verbs(found):
     assert (intimated["cue_lemma"], intimated["speaker_name"]) == ("intimate", "Omar Haddad")
 
 
+def test_according_to_holds_the_report_in_its_clause(found):
+    row = only(found["speakers"][1], "a gift to the developers")
+    assert (row["cue"], row["speaker_name"]) == ("According to", "Victor Lund")
+
+
 def test_as_someone_put_it(found):
     row = only(found["speakers"][1], "a white elephant")
     assert (row["cue"], row["speaker"]) == ("put", "a council memo")

@@ -939,6 +939,8 @@ class _Article:
                 verb = verb.head  # "…, saying", "by saying", "went on to say"
             else:
                 break
+        if (name := self._name_just_before(cue)) is not None:
+            return name  # the parser found no subject: "Obama and Clinton call them “…”"
         if not inverted:
             return None
         # "“…,” said the minister": the mention right after the verb
@@ -976,12 +978,32 @@ class _Article:
         """Whether a pronoun can stand for a subject: a person for "he"/"she", a thing or a
         body for "it", a plural for "they"."""
         word = pronoun.lower_
+        if subject.lower_ == word:
+            return True
         person = subject.ent_type_ == "PERSON" or self.words.get(subject.lower_) in ("pronoun_person", "role")
         if word in ("he", "she"):
             return person and subject.lower_ not in ("i", "we", "they")
         if word == "it":
             return not person and subject.tag_ in ("NN", "NNP")
         return word == "they" and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ == "they")
+
+    def _name_just_before(self, cue: Token) -> tuple[int, int] | None:
+        """The names right before an active verb, adverbs aside ("Obama and Clinton often
+        call"; not "Pence was asked")."""
+        names = ("PERSON", "ORG", "NORP")
+        if any(c.dep_ == "auxpass" for c in cue.children):
+            return None
+        index = cue.i - 1
+        while index >= 0 and self.doc[index].pos_ in ("ADV", "AUX", "PART"):
+            index -= 1
+        if index < 0 or self.quoted[index] or self.doc[index].ent_type_ not in names:
+            return None
+        start = index
+        while start > 0 and not self.quoted[start - 1] and (
+                self.doc[start - 1].ent_type_ in names
+                or (self.doc[start - 1].lower_ == "and" and start > 1 and self.doc[start - 2].ent_type_ in names)):
+            start -= 1
+        return self.doc[start].idx, self.doc[index].idx + len(self.doc[index].text)
 
     def _object_before(self, verb: Token, clause: Token) -> Token | None:
         """The direct object of `verb` before its clause `clause` when it names someone (a

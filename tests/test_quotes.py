@@ -224,6 +224,37 @@ def test_according_to_holds_the_report_in_its_clause(found):
     assert (row["cue"], row["speaker_name"]) == ("According to", "Victor Lund")
 
 
+def test_a_what_clause_in_a_sentence_about_it(found):
+    row = only(found["speakers"][1], "a land grab by the province")
+    assert (row["cue"], row["speaker"]) == ("calls", "It")
+
+
+def test_names_right_before_a_verb_the_parser_left_without_subject(nlp):
+    from spacy.tokens import Doc
+
+    from helpers.quotes import extract_quotes
+    from helpers.structure import Context
+
+    # "At the port, Ana Ruiz and Omar Haddad call it “a danger to the harbour.”", parsed with
+    # the names hanging from "port", as the parser sometimes does
+    words = ["Title", "\n\n", "At", "the", "port", ",", "Ana", "Ruiz", "and", "Omar", "Haddad", "call",
+             "it", "“", "a", "danger", "to", "the", "harbour", ".", "”"]
+    spaces = [False, False, True, True, False, True, True, True, True, True, True, True, True,
+              False, True, True, True, True, False, False, False]
+    heads = [0, 0, 11, 4, 2, 4, 7, 4, 7, 10, 7, 11, 11, 15, 15, 11, 15, 18, 16, 11, 11]
+    deps = ["ROOT", "dep", "prep", "det", "pobj", "punct", "compound", "appos", "cc", "compound", "conj",
+            "ROOT", "dobj", "punct", "det", "oprd", "prep", "det", "pobj", "punct", "punct"]
+    pos = ["PROPN", "SPACE", "ADP", "DET", "NOUN", "PUNCT", "PROPN", "PROPN", "CCONJ", "PROPN", "PROPN",
+           "VERB", "PRON", "PUNCT", "DET", "NOUN", "ADP", "DET", "NOUN", "PUNCT", "PUNCT"]
+    ents = ["O"] * 6 + ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON"] + ["O"] * 10
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              lemmas=[w.lower() for w in words], ents=ents)
+    article = {"article_id": "a", "title": "Title", "text": doc.text, "source_path": "", "date": None,
+               "outlet": None, "url": None, "n_words": 14}
+    [row] = extract_quotes(Context(article, doc))
+    assert (row["cue"], row["speaker"]) == ("call", "Ana Ruiz and Omar Haddad")
+
+
 def test_as_someone_put_it(found):
     row = only(found["speakers"][1], "a white elephant")
     assert (row["cue"], row["speaker"]) == ("put", "a council memo")

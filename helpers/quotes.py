@@ -166,9 +166,9 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
                 pieces.append(_piece(text, start - 1, first, number, carried))
                 marks = marks[1:]
         carried = None
-        for position, mark in enumerate(marks):
+        for mark in marks:
             if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]) \
-                    and not _closes_mixed_pair(text, open_at, mark, marks[position + 1:]):
+                    and not _closes_mixed_pair(text, open_at, mark):
                 continue  # “…” inside "…" (or the reverse) is a quote within the quote
             if _is_opener(text, mark, open_at is not None):
                 open_at = mark  # a second opener while open: the first one was stray
@@ -182,17 +182,14 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
     return [piece for piece in pieces if piece.end > piece.start]
 
 
-def _closes_mixed_pair(text: str, open_at: int, mark: int, later: list[int]) -> bool:
+def _closes_mixed_pair(text: str, open_at: int, mark: int) -> bool:
     """Whether a closing mark of the other style ends the quote opened at `open_at` ("…” or
-    “…"): it stands where a quote closes, it closes no quote of its own style opened inside
-    this one, and no mark of the opening style closes this one later."""
+    “…"): it stands where a quote closes, and it closes no quote of its own style opened
+    inside this one."""
     if _is_opener(text, mark, True):
         return False
-    if any(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
-           for i in range(open_at + 1, mark)):
-        return False
-    same_style = [m for m in later if _is_straight(text[m]) == _is_straight(text[open_at])]
-    return not same_style or _is_opener(text, same_style[0], True)
+    return not any(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
+                   for i in range(open_at + 1, mark))
 
 
 def _is_straight(mark: str) -> bool:

@@ -58,6 +58,12 @@ def test_a_quote_in_the_other_style_stays_inside():
     assert text[piece.start:piece.end] == "He called it “a farce” today"
 
 
+def test_mixed_marks_on_both_pieces_of_a_split_quote():
+    text = 'Title\n\n“We counted every vote," she said. "We will count them again.”'
+    pieces = find_pieces(text, paragraph_spans(text))
+    assert [text[p.start:p.end] for p in pieces] == ["We counted every vote", "We will count them again."]
+
+
 def test_a_quote_opened_inside_is_closed_before_the_outer_one_can_be():
     text = 'Title\n\n"VARGA: I call it “a matter of honour.” I will accept it.'
     [piece] = find_pieces(text, paragraph_spans(text))

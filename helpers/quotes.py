@@ -430,8 +430,11 @@ class _Article:
         self._borrow_speakers()
         records = []
         for piece in self.pieces:
-            if piece.cue is None and piece.speaker is None and self._is_scare_quote(piece):
-                continue
+            if piece.cue is None and piece.speaker is None:
+                if self._is_scare_quote(piece):
+                    continue
+                if self._opens_sentence(piece) and (speaker := self._speaker_of_sentence_before(piece)):
+                    piece.speaker, piece.how = speaker, "sentence-before"
             records.append(self._record("direct", piece.start, piece.end, piece.cue,
                                         piece.speaker, piece.how))
         return records
@@ -775,6 +778,27 @@ class _Article:
                 previous = [p for p in self.pieces[:number] if p.paragraph == piece.paragraph - 1]
                 if previous and previous[-1].cue is not None:
                     self._copy(previous[-1], piece, "continuation")
+
+    def _speaker_of_sentence_before(self, piece: Piece) -> tuple[int, int] | None:
+        """For a quote with no cue that opens a sentence: the speaker of a report in the
+        sentence just before it, in its paragraph or the one before ("Carter said that … .
+        “That's because …”"), else that sentence's subject when it is a person ("Valastro
+        praised Christie. “We need …”")."""
+        index = self.token_at(piece.open_mark) - 1
+        while index >= 0 and self.doc[index].is_space:
+            index -= 1
+        if index < 0 or self.quoted[index]:
+            return None
+        sentence = self.doc[index].sent
+        if self.context.paragraph_at(sentence.start_char) < piece.paragraph - 1:
+            return None
+        for token in sentence:
+            if self.is_cue(token, direct_only=False) and (speaker := self.speaker_of(self._outermost(token))):
+                return speaker
+        subjects = [c for c in sentence.root.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]]
+        if subjects and (subjects[0].ent_type_ == "PERSON" or self.words.get(subjects[0].lower_) == "pronoun_person"):
+            return self._mention(subjects[0])
+        return None
 
     def _opens_paragraph(self, piece: Piece) -> bool:
         start, _ = self.context.paragraphs[piece.paragraph]

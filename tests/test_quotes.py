@@ -156,6 +156,14 @@ def test_continuation_across_an_unclosed_paragraph(found):
     assert opened["paragraph"] + 1 == closed["paragraph"]
 
 
+def test_a_quote_with_no_cue_takes_the_report_or_subject_of_the_sentence_before(found):
+    rows = found["sentence_before"][1]
+    reported = only(rows, "We have the votes")
+    praised = only(rows, "Nobody has done more")
+    assert (reported["speaker_name"], reported["attribution"]) == ("Susan Miller", "sentence-before")
+    assert (praised["speaker"], praised["speaker_name"]) == ("Victor Lund", "Victor Lund")
+
+
 def test_unbalanced_marks_never_stop_the_article(found):
     text, rows = found["unbalanced"]
     last = only(rows, "We are done here")

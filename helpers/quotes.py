@@ -3,25 +3,33 @@
 Steps, all on the already-parsed `Doc`:
 1. Quotation marks are paired by direction (“ ” and straight quotes read from the characters
    around them), paragraph by paragraph. A stray mark is skipped, a quote inside a quote in
-   the other style is kept inside, and a paragraph that opens a quote without closing it
-   continues into the next one.
+   the other style is kept inside (a closing mark of the other style with no such inner
+   quote open closes the quote: "…” or “…"), and a paragraph that opens a quote without
+   closing it continues into the next one.
 2. Each quoted piece gets a cue: a speech verb right after it ("“…,” X said", "“…,” said X",
-   "according to X"), before it in the same sentence ("X said: “…”", "which states “…”"),
-   the verb that leads to a colon, or a verb whose object holds it ("called it “…”").
-   A piece with no cue of its own takes the speaker of the quote it continues or of the
-   nearest attributed piece of its paragraph, or of the quote that ends the paragraph before
-   it; "Name: “…”" and a "- Name" line after the quote also name the speaker. Short
-   unattributed pieces are scare quotes or titles and are left out.
+   "according to X", "as X put it"), before it in the same sentence ("X said: “…”", "which
+   states “…”"), the verb that leads to a colon, a speech noun with a possessor ("Trump's
+   claim that “…”"), or a verb whose object holds it ("called it “…”"). A transcript turn
+   ("PENCE: …" inside the marks) names its own speaker. A piece with no cue of its own takes
+   the speaker of the quote it continues or of the nearest attributed piece of its paragraph,
+   or of the quote that ends the paragraph before it; "Name: “…”" and a dash and a name after
+   the quote ("“…” ― Ana Ruiz") also name the speaker; a piece still without one that opens a
+   sentence takes the speaker of a report in the sentence before it, or that sentence's
+   subject when it is a person. Short unattributed pieces are scare quotes or titles and are
+   left out.
 3. Indirect speech (`kind = "indirect"`) is the clausal complement of a speech verb ("X said
    that …", "X warned …"), the clause around "according to X", what a verb reports around
    quoted words (a mixed quote), and a headline "X: claim".
 4. Speakers are resolved to names through the `entities` records (canonical name and role),
    falling back on spaCy's entities: a surname or a role noun to the full name used in the
-   article, a pronoun to the latest person who was a main subject or a speaker before it
-   (outside quoted text, and agreeing with how the article refers to them). Treaty
-   references, LAW entities and "Article N of the X" make a document speaker.
+   article (a surname shared by several people to the one most often named in full), a
+   pronoun to the latest person who was a main subject (or its owner) or a speaker before
+   it, outside quoted text and agreeing with the pronoun (by a common first name, else by
+   how the article refers to them). Treaty references, LAW entities and "Article N of the X"
+   make a document speaker.
 
-Cue verbs and the word classes used for speakers live in `helpers/data/`.
+Cue verbs and nouns, the word classes used for speakers and common first names live in
+`helpers/data/`.
 """
 
 from __future__ import annotations

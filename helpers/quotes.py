@@ -3,25 +3,33 @@
 Steps, all on the already-parsed `Doc`:
 1. Quotation marks are paired by direction (“ ” and straight quotes read from the characters
    around them), paragraph by paragraph. A stray mark is skipped, a quote inside a quote in
-   the other style is kept inside, and a paragraph that opens a quote without closing it
-   continues into the next one.
+   the other style is kept inside (a closing mark of the other style with no such inner
+   quote open closes the quote: "…” or “…"), and a paragraph that opens a quote without
+   closing it continues into the next one.
 2. Each quoted piece gets a cue: a speech verb right after it ("“…,” X said", "“…,” said X",
-   "according to X"), before it in the same sentence ("X said: “…”", "which states “…”"),
-   the verb that leads to a colon, or a verb whose object holds it ("called it “…”").
-   A piece with no cue of its own takes the speaker of the quote it continues or of the
-   nearest attributed piece of its paragraph, or of the quote that ends the paragraph before
-   it; "Name: “…”" and a "- Name" line after the quote also name the speaker. Short
-   unattributed pieces are scare quotes or titles and are left out.
+   "according to X", "as X put it"), before it in the same sentence ("X said: “…”", "which
+   states “…”"), the verb that leads to a colon, a speech noun with a possessor ("Trump's
+   claim that “…”"), or a verb whose object holds it ("called it “…”"). A transcript turn
+   ("PENCE: …" inside the marks) names its own speaker. A piece with no cue of its own takes
+   the speaker of the quote it continues or of the nearest attributed piece of its paragraph,
+   or of the quote that ends the paragraph before it; "Name: “…”" and a dash and a name after
+   the quote ("“…” ― Ana Ruiz") also name the speaker; a piece still without one that opens a
+   sentence takes the speaker of a report in the sentence before it, or that sentence's
+   subject when it is a person. Short unattributed pieces are scare quotes or titles and are
+   left out.
 3. Indirect speech (`kind = "indirect"`) is the clausal complement of a speech verb ("X said
    that …", "X warned …"), the clause around "according to X", what a verb reports around
    quoted words (a mixed quote), and a headline "X: claim".
 4. Speakers are resolved to names through the `entities` records (canonical name and role),
    falling back on spaCy's entities: a surname or a role noun to the full name used in the
-   article, a pronoun to the latest person who was a main subject or a speaker before it
-   (outside quoted text, and agreeing with how the article refers to them). Treaty
-   references, LAW entities and "Article N of the X" make a document speaker.
+   article (a surname shared by several people to the one most often named in full), a
+   pronoun to the latest person who was a main subject (or its owner) or a speaker before
+   it, outside quoted text and agreeing with the pronoun (by a common first name, else by
+   how the article refers to them). Treaty references, LAW entities and "Article N of the X"
+   make a document speaker.
 
-Cue verbs and the word classes used for speakers live in `helpers/data/`.
+Cue verbs and nouns, the word classes used for speakers and common first names live in
+`helpers/data/`.
 """
 
 from __future__ import annotations
@@ -73,9 +81,33 @@ def cue_lexicon() -> dict[str, tuple[str, bool]]:
 
 
 @functools.cache
+def first_name_genders() -> dict[str, str]:
+    """first name (lower case) -> "m" or "f", from `data/first_names.csv`."""
+    return {row["name"]: row["gender"] for row in _read_csv(DATA / "first_names.csv")}
+
+
+@functools.cache
+def phrase_cue_verbs() -> frozenset[str]:
+    """Verbs that are cues only with a given object: "put" in "put it"."""
+    return frozenset(lemma.split()[0] for lemma in cue_lexicon() if " " in lemma)
+
+
+@functools.cache
+def honorifics() -> frozenset[str]:
+    return frozenset(word for word, kind in speaker_words().items() if kind == "honorific")
+
+
+@functools.cache
 def speaker_words() -> dict[str, str]:
     """word -> kind (pronoun_person, pronoun_group, pronoun_thing, relative, role, ...)."""
     return {row["word"]: row["kind"] for row in _read_csv(DATA / "speaker_words.csv")}
+
+
+@functools.cache
+def speech_nouns() -> frozenset[str]:
+    """Lemmas of nouns that name something said ("claim", "promise"), from `data/speech_nouns.txt`."""
+    lines = (DATA / "speech_nouns.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -143,7 +175,8 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
                 marks = marks[1:]
         carried = None
         for mark in marks:
-            if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]):
+            if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]) \
+                    and not _closes_mixed_pair(text, open_at, mark):
                 continue  # “…” inside "…" (or the reverse) is a quote within the quote
             if _is_opener(text, mark, open_at is not None):
                 open_at = mark  # a second opener while open: the first one was stray
@@ -155,6 +188,16 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
             pieces.append(piece)
             carried = piece
     return [piece for piece in pieces if piece.end > piece.start]
+
+
+def _closes_mixed_pair(text: str, open_at: int, mark: int) -> bool:
+    """Whether a closing mark of the other style ends the quote opened at `open_at` ("…” or
+    “…"): it stands where a quote closes, and it closes no quote of its own style opened
+    inside this one."""
+    if _is_opener(text, mark, True):
+        return False
+    return not any(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
+                   for i in range(open_at + 1, mark))
 
 
 def _is_straight(mark: str) -> bool:
@@ -229,10 +272,19 @@ class _Article:
             return False
         if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
             return True
-        entry = self.cues.get(token.lemma_.lower())
-        if entry is None or token.pos_ not in ("VERB", "AUX"):
+        if token.pos_ not in ("VERB", "AUX"):
             return False
-        return entry[1] is not False or not direct_only
+        entry = self.cue_entry(token)
+        return entry is not None and (entry[1] is not False or not direct_only)
+
+    def cue_entry(self, token: Token) -> tuple[str, bool | None] | None:
+        """The lexicon entry for a verb: its lemma, or its lemma and object ("as she put it")."""
+        lemma = token.lemma_.lower()
+        entry = self.cues.get(lemma)
+        if entry is None and lemma in phrase_cue_verbs():
+            objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
+            entry = self.cues.get(f"{lemma} {objects[0]}") if objects else None
+        return entry
 
     def cue_span(self, cue: Token) -> tuple[int, int]:
         last = cue
@@ -257,7 +309,11 @@ class _Article:
         people = []
         for mention in mentions:
             start, end = mention["start_char"], mention["end_char"]
-            name = self._own_canonical(mention.get("canonical") or mention["text"], full_names)
+            # a bare surname shared by several people is read against the names written out
+            # in full (the most frequent), not the entities' guess of the last one named
+            bare = len(_name_words(mention["text"])) == 1
+            name = self._own_canonical(mention["text"] if bare else mention.get("canonical") or mention["text"],
+                                       full_names)
             if " " not in name:
                 name = self._given_name_form(name) or name
             role = mention.get("role") or self._role_before(start)
@@ -280,7 +336,10 @@ class _Article:
             and not any(self.words.get(w.lower().strip(".’'s")) == "organization" for w in words)
 
     def _is_main_subject(self, head: Token) -> bool:
-        """The subject of a main clause or of a speech verb, not of reported content."""
+        """The subject of a main clause or of a speech verb, not of reported content, or the
+        owner of that subject ("Podliska's lawsuit demands …": Podliska is the topic)."""
+        if head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS:
+            head = head.head
         if head.dep_ not in SUBJECT_DEPS:
             return False
         verb = head.head
@@ -293,7 +352,10 @@ class _Article:
         earliest on a tie)."""
         counts: dict[str, dict[str, int]] = {}
         for mention in mentions:
-            for text in {mention["text"], mention.get("canonical") or mention["text"]}:
+            forms = {mention["text"]}
+            if len(_name_words(mention["text"])) >= 2:  # not a bare surname's guessed full name
+                forms.add(mention.get("canonical") or mention["text"])
+            for text in forms:
                 words = self._without_common_nouns(_name_words(text))
                 if len(words) >= 2:
                     names = counts.setdefault(words[-1], {})
@@ -376,14 +438,21 @@ class _Article:
         self._borrow_speakers()
         records = []
         for piece in self.pieces:
-            if piece.cue is None and piece.speaker is None and self._is_scare_quote(piece):
-                continue
+            if piece.cue is None and piece.speaker is None:
+                if self._is_scare_quote(piece):
+                    continue
+                if self._opens_sentence(piece) and (speaker := self._speaker_of_sentence_before(piece)):
+                    piece.speaker, piece.how = speaker, "sentence-before"
             records.append(self._record("direct", piece.start, piece.end, piece.cue,
                                         piece.speaker, piece.how))
         return records
 
     def _attribute(self, piece: Piece) -> None:
         if self._preceded_by_title_marker(piece):
+            return
+        if (turn := TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)) is not None:
+            # a quoted transcript turn names its speaker in capitals: "PENCE: Well, …"
+            piece.speaker, piece.how = turn.span("name"), "transcript"
             return
         cue = self._cue_after(piece) if piece.close_mark is not None else None
         how = "cue-after"
@@ -396,7 +465,7 @@ class _Article:
             piece.cue, piece.how = cue, how
             piece.speaker = between or self.speaker_of(cue, inverted=how == "cue-after")
         elif (signature := self._signature_after(piece)) is not None:
-            # a quote paragraph signed on the next line: "- Bernie Sanders"
+            # a quote signed with a dash and a name: "- Bernie Sanders"
             piece.speaker, piece.how = signature, "signature"
         elif (tail := self._tail_cue(piece)) is not None:
             cue = self._outermost(tail)
@@ -405,6 +474,10 @@ class _Article:
         elif self.text[:piece.open_mark].rstrip().endswith(":"):
             # "Michael P. McDonald: “…”": a name and a colon, no verb
             piece.speaker, piece.how = self._name_before_colon(piece), "colon"
+        elif (noun := self._owned_speech_noun(piece)) is not None:
+            # "Trump's claim that there were “thousands of shootings”": the possessor
+            piece.cue, piece.how = noun, "speech-noun"
+            piece.speaker = self._mention(self._owner(noun))
         elif len(self.text[piece.start:piece.end].split()) >= VERB_OBJECT_MIN_WORDS:
             verb = self._governing_verb(piece)
             if verb is not None:
@@ -414,11 +487,20 @@ class _Article:
                 piece.speaker = self.speaker_of(verb, inverted=False)
 
     def _signature_after(self, piece: Piece) -> tuple[int, int] | None:
-        """A dash and a short name opening the paragraph after a quote that ends its own."""
-        if piece.paragraph + 1 >= len(self.context.paragraphs) or piece.close_mark is None:
+        """A dash and a short name after a quote that ends its sentence: on the rest of the
+        quote's line (“…” ― Ana Ruiz) or opening the next paragraph ("- Bernie Sanders")."""
+        if piece.close_mark is None:
             return None
         _, paragraph_end = self.context.paragraphs[piece.paragraph]
-        if self.text[piece.close_mark + 1:paragraph_end].strip(" .,"):
+        line_end = self.text.find("\n", piece.close_mark, paragraph_end)
+        line_end = paragraph_end if line_end == -1 else line_end
+        after = piece.close_mark + 1
+        while after < line_end and self.text[after].isspace():
+            after += 1
+        if self.text[after:line_end].strip(" .,"):
+            match = SIGNATURE.match(self.text, after, line_end)
+            return match.span("name") if match else None
+        if piece.paragraph + 1 >= len(self.context.paragraphs) or line_end < paragraph_end:
             return None
         start, end = self.context.paragraphs[piece.paragraph + 1]
         match = SIGNATURE.match(self.text, start, end)
@@ -459,6 +541,29 @@ class _Article:
             start -= 1
         return self.doc[start].idx, before.idx + len(before.text)
 
+    def _owned_speech_noun(self, piece: Piece) -> Token | None:
+        """A noun naming something said, with a possessor, that holds the quote ("his
+        promise of “…”") or is the subject of the clause that does ("her claim is that …")."""
+        token = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
+        for _ in range(8):
+            if token.head.i == token.i:
+                return None
+            clause, token = token, token.head
+            nouns = [token]
+            if clause.dep_ == "ccomp":  # not "Trump's statement is “true”": a verdict on it
+                nouns += [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.i < token.i]
+            for noun in nouns:
+                if noun.pos_ == "NOUN" and noun.lemma_.lower() in speech_nouns() and not self.quoted[noun.i] \
+                        and self._owner(noun) is not None:
+                    return noun
+        return None
+
+    def _owner(self, noun: Token) -> Token | None:
+        """The possessor of `noun` when it can be a speaker ("Trump's", "his", not "its")."""
+        owners = [c for c in noun.children if c.dep_ == "poss" and not self.quoted[c.i]
+                  and self.words.get(c.lower_) != "pronoun_thing"]
+        return owners[0] if owners else None
+
     def _governing_verb(self, piece: Piece) -> Token | None:
         """The verb whose object or complement holds the quote, when its subject comes first."""
         first = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
@@ -475,9 +580,15 @@ class _Article:
         return None
 
     def _outermost(self, cue: Token) -> Token:
-        """The report that holds a nested one: "X said he believed “…”" is X's statement."""
+        """The report that holds a nested one: "X said he believed “…”" is X's statement, and
+        so is "According to X, the media would call him “…”"."""
         node = cue
-        while node.head.i != node.i:
+        while True:
+            according = [c for c in node.children if c.lower_ == "according" and self.is_cue(c, False)]
+            if according:
+                return according[0]
+            if node.head.i == node.i:
+                break
             if node.dep_ == "ccomp" and self.is_cue(node.head, direct_only=False):
                 cue = node = node.head
             elif node.dep_ in ("conj", "xcomp", "advcl"):
@@ -507,6 +618,7 @@ class _Article:
                 return None
             inverted = token.i == index or all(t.is_punct for t in self.doc[index:token.i])
             if not inverted and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that")
+                                    and f"{token.lemma_.lower()} {c.lower_}" not in self.cues
                                     for c in token.rights):
                 return None  # the verb has its own object ("Her critics cited it as …")
             if self.is_cue(token, direct_only=True):
@@ -548,7 +660,8 @@ class _Article:
         """Nothing but punctuation, adverbs and a noun phrase (the speaker) between a quote
         and its cue."""
         subject = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
-        return all(t.is_punct or t.is_space or t.i in subject
+        marker = {c.i for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"}  # "…,” as X put it
+        return all(t.is_punct or t.is_space or t.i in subject or t.i in marker
                    or t.pos_ in ("ADV", "PART", "DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM", "AUX", "ADP")
                    or self._inside_a_description(t, first)
                    for t in self.doc[first:cue.i])
@@ -588,13 +701,13 @@ class _Article:
                 if self.is_cue(token, direct_only=False) and not self._only_after_quotes(token):
                     if self._says_nothing(token):
                         pass
-                    elif self.cues.get(token.lemma_.lower(), ("speech",))[0] == "speech":
+                    elif (self.cue_entry(token) or ("speech",))[0] == "speech":  # or "according to"
                         if after_colon and introduced is not None:
                             return self._main_verb_before(piece) or introduced
                         return token
                     # a stance verb ("she has learned") gives way to a speech verb further back
                     stance = stance or token
-                if introduced is None and token.pos_ == "VERB" \
+                if introduced is None and token.pos_ == "VERB" and token.dep_ not in ("relcl", "acl") \
                         and any(c.dep_ in SUBJECT_DEPS for c in token.children):
                     introduced = token
             index -= 1
@@ -624,7 +737,8 @@ class _Article:
 
     def _only_after_quotes(self, token: Token) -> bool:
         """Verbs such as "continue" report speech only right after a quote ("…,” he continued)."""
-        return self.cues.get(token.lemma_.lower(), ("", True))[1] is None
+        entry = self.cue_entry(token)
+        return entry is not None and entry[1] is None
 
     def _ends_with_colon(self, index: int) -> bool:
         """Whether the text before token `index` (a paragraph break) ends with a colon."""
@@ -648,16 +762,17 @@ class _Article:
         return piece.continues is None and self._is_short(piece)
 
     def _borrow_speakers(self) -> None:
-        """Pieces with no cue: the quote they continue, else the nearest attributed piece of
-        the same paragraph (before it first)."""
+        """Pieces with no cue and no speaker of their own (a signature, a name and a colon):
+        the quote they continue, else the nearest attributed piece of the same paragraph
+        (before it first)."""
         for piece in self.pieces:
-            if piece.cue is None and piece.continues is not None:
+            if piece.cue is None and piece.speaker is None and piece.continues is not None:
                 source = piece.continues
                 while source.cue is None and source.continues is not None:
                     source = source.continues
                 self._copy(source, piece, "continuation")
         for number, piece in enumerate(self.pieces):
-            if piece.cue is not None:
+            if piece.cue is not None or piece.speaker is not None:
                 continue
             same = [p for p in self.pieces if p.paragraph == piece.paragraph and p.cue is not None]
             before = [p for p in same if p.start < piece.start]
@@ -671,6 +786,27 @@ class _Article:
                 previous = [p for p in self.pieces[:number] if p.paragraph == piece.paragraph - 1]
                 if previous and previous[-1].cue is not None:
                     self._copy(previous[-1], piece, "continuation")
+
+    def _speaker_of_sentence_before(self, piece: Piece) -> tuple[int, int] | None:
+        """For a quote with no cue that opens a sentence: the speaker of a report in the
+        sentence just before it, in its paragraph or the one before ("Carter said that … .
+        “That's because …”"), else that sentence's subject when it is a person ("Valastro
+        praised Christie. “We need …”")."""
+        index = self.token_at(piece.open_mark) - 1
+        while index >= 0 and self.doc[index].is_space:
+            index -= 1
+        if index < 0 or self.quoted[index]:
+            return None
+        sentence = self.doc[index].sent
+        if self.context.paragraph_at(sentence.start_char) < piece.paragraph - 1:
+            return None
+        for token in sentence:
+            if self.is_cue(token, direct_only=False) and (speaker := self.speaker_of(self._outermost(token))):
+                return speaker
+        subjects = [c for c in sentence.root.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]]
+        if subjects and (subjects[0].ent_type_ == "PERSON" or self.words.get(subjects[0].lower_) == "pronoun_person"):
+            return self._mention(subjects[0])
+        return None
 
     def _opens_paragraph(self, piece: Piece) -> bool:
         start, _ = self.context.paragraphs[piece.paragraph]
@@ -801,16 +937,21 @@ class _Article:
             return self._mention(objects[0]) if objects else None
         verb = cue
         for _ in range(6):
-            # after the verb, a "subject" is the object of "calling X a “…”" unless the
-            # order is inverted ("“…,” said X")
+            # after the cue, a "subject" is the object of "calling X a “…”" unless the order
+            # is inverted ("“…,” said X", "Said X, “…”"); a verb the cue hangs from may have
+            # its subject after it ("said Skelly, explaining …")
+            subject_after = inverted or verb.i != cue.i or cue.i == cue.sent.start
             subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.quoted[c.i]
-                        and (inverted or c.i < verb.i)]
+                        and (subject_after or c.i < verb.i)]
             if subjects:
                 subject = subjects[0]
                 if self.words.get(subject.lower_) == "relative" and verb.dep_ == "relcl":
                     # "…, which states": the mention is "which", who it is is its antecedent
                     self.antecedents[(subject.idx, subject.idx + len(subject.text))] = self._mention(verb.head)
                     return subject.idx, subject.idx + len(subject.text)
+                if self.words.get(subject.lower_, "").startswith("pronoun") \
+                        and (outer := self._subject_around_what(verb, subject)) is not None:
+                    return self._mention(outer)
                 return self._mention(subject)
             if verb.head.i == verb.i:
                 break
@@ -821,10 +962,14 @@ class _Article:
                     continue
                 # "the share of Republicans saying …": the noun the clause describes
                 return self._mention(noun)
+            if verb.dep_ == "xcomp" and (doer := self._object_before(verb.head, verb)) is not None:
+                return self._mention(doer)  # "led the journalist to fear “…”": the journalist
             if verb.dep_ in ("conj", "xcomp", "advcl", "relcl", "pcomp", "prep", "acl"):
                 verb = verb.head  # "…, saying", "by saying", "went on to say"
             else:
                 break
+        if (name := self._name_just_before(cue)) is not None:
+            return name  # the parser found no subject: "Obama and Clinton call them “…”"
         if not inverted:
             return None
         # "“…,” said the minister": the mention right after the verb
@@ -839,11 +984,72 @@ class _Article:
                 return self._mention(head)
         return None
 
+    def _subject_around_what(self, verb: Token, pronoun: Token) -> Token | None:
+        """"Ban condemned what he called “…”": the pronoun of a "what" clause is the subject
+        of the sentence around it, when they agree (the outermost one that is not itself a
+        pronoun: "Clinton says she admired what she calls …")."""
+        if not any(t.lower_ == "what" and t.i < pronoun.i for t in verb.subtree):
+            return None
+        node, found = verb, None
+        while node.head.i != node.i:
+            node = node.head
+            subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and c.i < pronoun.i
+                        and not self.quoted[c.i] and self.words.get(c.lower_) != "relative"]
+            if subjects:
+                if not self._same_kind(subjects[0], pronoun):
+                    break
+                found = subjects[0]
+                if not self.words.get(found.lower_, "").startswith("pronoun"):
+                    break
+        return found
+
+    def _same_kind(self, subject: Token, pronoun: Token) -> bool:
+        """Whether a pronoun can stand for a subject: a person for "he"/"she", a thing or a
+        body for "it", a plural for "they"."""
+        word = pronoun.lower_
+        if subject.lower_ == word:
+            return True
+        person = subject.ent_type_ == "PERSON" or self.words.get(subject.lower_) in ("pronoun_person", "role")
+        if word in ("he", "she"):
+            return person and subject.lower_ not in ("i", "we", "they")
+        if word == "it":
+            return not person and subject.tag_ in ("NN", "NNP")
+        return word == "they" and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ == "they")
+
+    def _name_just_before(self, cue: Token) -> tuple[int, int] | None:
+        """The names right before an active verb, adverbs aside ("Obama and Clinton often
+        call"; not "Pence was asked")."""
+        names = ("PERSON", "ORG", "NORP")
+        if any(c.dep_ == "auxpass" for c in cue.children):
+            return None
+        index = cue.i - 1
+        while index >= 0 and self.doc[index].pos_ in ("ADV", "AUX", "PART"):
+            index -= 1
+        if index < 0 or self.quoted[index] or self.doc[index].ent_type_ not in names:
+            return None
+        start = index
+        while start > 0 and not self.quoted[start - 1] and (
+                self.doc[start - 1].ent_type_ in names
+                or (self.doc[start - 1].lower_ == "and" and start > 1 and self.doc[start - 2].ent_type_ in names)):
+            start -= 1
+        return self.doc[start].idx, self.doc[index].idx + len(self.doc[index].text)
+
+    def _object_before(self, verb: Token, clause: Token) -> Token | None:
+        """The direct object of `verb` before its clause `clause` when it names someone (a
+        name, a person pronoun, a role): not "used this question to demand …"."""
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i and not self.quoted[c.i]
+                   and (c.ent_type_ in ("PERSON", "ORG", "NORP")
+                        or self.words.get(c.lower_) in ("pronoun_person", "pronoun_group", "role")
+                        or any(a.dep_ == "appos" and a.ent_type_ == "PERSON" for a in c.children))]
+        return objects[0] if objects else None
+
     def _mention(self, head: Token) -> tuple[int, int]:
         tokens = [head]
         for child in head.children:
             if child.dep_ in MENTION_DEPS and child.dep_ != "punct":
                 tokens.extend(child.subtree)
+            if child.dep_ == "appos" and child.i > head.i and self.doc[child.left_edge.i - 1].is_punct:
+                tokens.append(self.doc[child.left_edge.i - 1])  # "the harbour master, Rosa Delgado"
         tokens = [t for t in tokens if not self.quoted[t.i] and not t.is_space]
         indexes = sorted({t.i for t in tokens})
         # keep the contiguous run around the head, without edge punctuation
@@ -909,7 +1115,7 @@ class _Article:
 
     def _antecedent(self, char: int, pronoun: str = "") -> Person | None:
         """The latest person before `char` who was a main subject or a speaker (else the
-        latest person), skipping people the article refers to with the other pronoun."""
+        latest person named), skipping people the article refers to with the other pronoun."""
         earlier = self.people[:bisect_left(self.person_starts, char)]
         if not earlier:
             return None
@@ -920,15 +1126,24 @@ class _Article:
         for _, person in salient or [(0, earlier[-1])]:
             if self._agrees(person, pronoun):
                 return person
+        # no subject agrees: the latest person named who surely does ("a Trump interview, in
+        # which he says")
+        for person in reversed(earlier):
+            if self._agrees(person, pronoun, surely=True):
+                return person
         return salient[0][1] if salient else earlier[-1]
 
-    def _agrees(self, person: Person, pronoun: str) -> bool:
+    def _agrees(self, person: Person, pronoun: str, surely: bool = False) -> bool:
+        """Whether "he" or "she" can refer to `person`: from a first name that usually takes
+        one of them, else from how the article refers to them (`surely`: only with evidence)."""
+        if pronoun not in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            return not surely
+        gender = first_name_genders().get(person.name.split()[0].lower()) if " " in person.name else None
+        if gender:
+            return (gender == "m") == (pronoun in MALE_PRONOUNS)
         male, female = self.pronoun_evidence.get(person.name, (0, 0))
-        if pronoun in MALE_PRONOUNS:
-            return male >= female
-        if pronoun in FEMALE_PRONOUNS:
-            return female >= male
-        return True
+        same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
+        return same > other if surely else same >= other
 
     @functools.cached_property
     def pronoun_evidence(self) -> dict[str, tuple[int, int]]:
@@ -951,7 +1166,7 @@ class _Article:
         if not words or not words[-1][:1].isupper():
             return None
         for person in self.people:
-            if person.name.split()[-1] == words[-1]:
+            if person.name.split()[-1].lower() == words[-1].lower():  # "PENCE" in a transcript
                 return person
         name = self._given_name_form(words[-1]) if len(words) <= 2 else None
         return Person(char, char, name, None, True) if name else None
@@ -993,7 +1208,11 @@ class _Article:
 
 ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+of\s+"
                         r"(?P<document>(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)")
-SIGNATURE = re.compile(r"[-—–]\s*(?P<name>[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3})\s*(?:,|\.|$)")
+# "- Bernie Sanders", "― J.D. Ruiz.": a dash (any width) and up to four capitalised words;
+# a full stop after the last word ends the line, it is not part of the name
+_NAME_WORD = r"[A-Z][\w’'-]*(?:\.[A-Z][\w’'-]*)*"
+SIGNATURE = re.compile(rf"[-—–―]\s*(?P<name>{_NAME_WORD}(?:\.? {_NAME_WORD}){{0,3}})\s*(?:,|\.|$)")
+TRANSCRIPT_TURN = re.compile(r"(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s")
 HEADLINE = re.compile(r"(?P<speaker>[A-Z][^:\n]{0,40}?)\s*:\s+(?P<claim>[^\n]+)")
 
 
@@ -1007,8 +1226,7 @@ def _strip_article(name: str) -> str:
 def _name_words(text: str) -> list[str]:
     words = [w for w in re.split(r"\s+", text.strip()) if w]
     words = [re.sub(r"[’']s?$", "", w) for w in words]
-    honorifics = {w for w, k in speaker_words().items() if k == "honorific"}
-    return [w for w in words if w and w.lower() not in honorifics]
+    return [w for w in words if w and w.lower() not in honorifics()]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -46,6 +46,30 @@ def test_a_stray_mark_does_not_hide_the_rest():
     assert "a quote" in contents and "another." in contents
 
 
+def test_a_closing_mark_of_the_other_style_ends_the_quote():
+    text = 'Title\n\n"It will pass,” Ana Ruiz said. "We have the votes.”'
+    pieces = find_pieces(text, paragraph_spans(text))
+    assert [text[p.start:p.end] for p in pieces] == ["It will pass", "We have the votes."]
+
+
+def test_a_quote_in_the_other_style_stays_inside():
+    text = 'Title\n\n"He called it “a farce” today," she said.'
+    [piece] = find_pieces(text, paragraph_spans(text))
+    assert text[piece.start:piece.end] == "He called it “a farce” today"
+
+
+def test_mixed_marks_on_both_pieces_of_a_split_quote():
+    text = 'Title\n\n“We counted every vote," she said. "We will count them again.”'
+    pieces = find_pieces(text, paragraph_spans(text))
+    assert [text[p.start:p.end] for p in pieces] == ["We counted every vote", "We will count them again."]
+
+
+def test_a_quote_opened_inside_is_closed_before_the_outer_one_can_be():
+    text = 'Title\n\n"VARGA: I call it “a matter of honour.” I will accept it.'
+    [piece] = find_pieces(text, paragraph_spans(text))
+    assert text[piece.start:piece.end].endswith("I will accept it.")
+
+
 def test_unclosed_paragraph_continues_when_the_next_one_reopens():
     text = "Title\n\n“First part.\n\n“Second part,” she said."
     first, second = find_pieces(text, paragraph_spans(text))
@@ -101,6 +125,23 @@ def test_headline_speaker_colon_claim(found):
     assert (row["paragraph"], row["speaker_name"], row["attribution"]) == (0, "Maria Keller", "headline")
 
 
+def test_a_dash_and_a_name_after_a_quote_sign_it(found):
+    rows = found["signatures"][1]
+    first = only(rows, "never answered a single question")
+    second = only(rows, "changed my mind twice")
+    assert (first["speaker"], first["speaker_name"], first["attribution"]) == \
+        ("Carmen Alvarez", "Carmen Alvarez", "signature")
+    assert (second["speaker"], second["speaker_name"]) == ("Peter J. Holm", "Peter J. Holm")
+
+
+def test_a_quoted_transcript_turn_names_its_speaker(found):
+    rows = found["transcript"][1]
+    question = only(rows, "Will you accept the result?")
+    answer = only(rows, "I will accept it.")
+    assert (question["speaker"], question["attribution"]) == ("HOLM", "transcript")
+    assert answer["speaker"] == "VARGA"
+
+
 # ---------------------------------------------------------------- continuations, marks, scare quotes
 
 def test_continuation_in_the_same_paragraph(found):
@@ -113,6 +154,14 @@ def test_continuation_across_an_unclosed_paragraph(found):
     closed = only(found["continuation"][1], "count them again on Friday")
     assert opened["speaker_name"] == closed["speaker_name"] == "Paula Grant"
     assert opened["paragraph"] + 1 == closed["paragraph"]
+
+
+def test_a_quote_with_no_cue_takes_the_report_or_subject_of_the_sentence_before(found):
+    rows = found["sentence_before"][1]
+    reported = only(rows, "We have the votes")
+    praised = only(rows, "Nobody has done more")
+    assert (reported["speaker_name"], reported["attribution"]) == ("Susan Miller", "sentence-before")
+    assert (praised["speaker"], praised["speaker_name"]) == ("Victor Lund", "Victor Lund")
 
 
 def test_unbalanced_marks_never_stop_the_article(found):
@@ -139,9 +188,100 @@ def test_pronouns_resolve_to_the_latest_subject(found):
     assert (she["speaker"], she["speaker_name"]) == ("she", "Anna Sorensen")
 
 
+def test_the_owner_of_a_subject_is_the_topic_a_pronoun_refers_to(found):
+    row = only(found["topic"][1], "a public apology")
+    assert (row["speaker"], row["speaker_name"]) == ("She", "Dana Whitlock")
+
+
+def test_a_pronoun_skips_a_subject_whose_first_name_takes_the_other(found):
+    for fragment in ("We agreed on the timetable", "never accept a second terminal"):
+        row = only(found["gender"][1], fragment)
+        assert (row["speaker"], row["speaker_name"]) == ("he", "Mark Ellis")
+
+
 def test_a_role_resolves_to_the_person_who_holds_it(found):
     row = only(found["pronouns"][1], "border question remained open")
     assert row["speaker"] == "The prime minister" and row["speaker_name"] == "Anna Sorensen"
+
+
+def test_the_object_of_the_verb_above_speaks_through_its_complement(found):
+    row = only(found["speakers"][1], "a burden on every family")
+    assert row["cue_lemma"] == "warn" and row["speaker_name"] == "Rosa Delgado"
+
+
+def test_a_participle_takes_the_speaker_of_an_inverted_verb(found):
+    row = only(found["speakers"][1], "the port had signed three new leases")
+    assert (row["kind"], row["cue"], row["speaker_name"]) == ("indirect", "explaining", "Victor Lund")
+
+
+def test_a_sentence_opening_with_the_verb_has_its_speaker_after_it(found):
+    row = only(found["speakers"][1], "Nobody asked the people")
+    assert (row["cue"], row["speaker_name"]) == ("Said", "Omar Haddad")
+
+
+def test_the_pronoun_of_a_what_clause_is_the_subject_around_it(found):
+    row = only(found["speakers"][1], "a reckless gamble")
+    assert (row["cue"], row["speaker_name"]) == ("called", "Maria Gonzalez")
+    assert row["speaker"] != "she"
+
+
+def test_dub_and_intimate_are_speech_verbs(found):
+    direct = [row for row in found["speakers"][1] if row["kind"] == "direct"]
+    dubbed = only(direct, "a blueprint for the next decade")
+    intimated = only(direct, "far from settled")
+    assert (dubbed["cue_lemma"], dubbed["speaker_name"]) == ("dub", "Victor Lund")
+    assert (intimated["cue_lemma"], intimated["speaker_name"]) == ("intimate", "Omar Haddad")
+
+
+def test_according_to_holds_the_report_in_its_clause(found):
+    row = only(found["speakers"][1], "a gift to the developers")
+    assert (row["cue"], row["speaker_name"]) == ("According to", "Victor Lund")
+
+
+def test_a_what_clause_in_a_sentence_about_it(found):
+    row = only(found["speakers"][1], "a land grab by the province")
+    assert (row["cue"], row["speaker"]) == ("calls", "It")
+
+
+def test_names_right_before_a_verb_the_parser_left_without_subject(nlp):
+    from spacy.tokens import Doc
+
+    from helpers.quotes import extract_quotes
+    from helpers.structure import Context
+
+    # "At the port, Ana Ruiz and Omar Haddad call it “a danger to the harbour.”", parsed with
+    # the names hanging from "port", as the parser sometimes does
+    words = ["Title", "\n\n", "At", "the", "port", ",", "Ana", "Ruiz", "and", "Omar", "Haddad", "call",
+             "it", "“", "a", "danger", "to", "the", "harbour", ".", "”"]
+    spaces = [False, False, True, True, False, True, True, True, True, True, True, True, True,
+              False, True, True, True, True, False, False, False]
+    heads = [0, 0, 11, 4, 2, 4, 7, 4, 7, 10, 7, 11, 11, 15, 15, 11, 15, 18, 16, 11, 11]
+    deps = ["ROOT", "dep", "prep", "det", "pobj", "punct", "compound", "appos", "cc", "compound", "conj",
+            "ROOT", "dobj", "punct", "det", "oprd", "prep", "det", "pobj", "punct", "punct"]
+    pos = ["PROPN", "SPACE", "ADP", "DET", "NOUN", "PUNCT", "PROPN", "PROPN", "CCONJ", "PROPN", "PROPN",
+           "VERB", "PRON", "PUNCT", "DET", "NOUN", "ADP", "DET", "NOUN", "PUNCT", "PUNCT"]
+    ents = ["O"] * 6 + ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON"] + ["O"] * 10
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              lemmas=[w.lower() for w in words], ents=ents)
+    article = {"article_id": "a", "title": "Title", "text": doc.text, "source_path": "", "date": None,
+               "outlet": None, "url": None, "n_words": 14}
+    [row] = extract_quotes(Context(article, doc))
+    assert (row["cue"], row["speaker"]) == ("call", "Ana Ruiz and Omar Haddad")
+
+
+def test_as_someone_put_it(found):
+    row = only(found["speakers"][1], "a white elephant")
+    assert (row["cue"], row["speaker"]) == ("put", "a council memo")
+
+
+def test_a_shared_surname_is_the_person_most_often_named_in_full(found):
+    row = only(found["names"][1], "not taking a single vote")
+    assert (row["speaker"], row["speaker_name"]) == ("Whitfield", "Laura Whitfield")
+
+
+def test_a_possessed_speech_noun_attributes_the_quote_it_holds(found):
+    row = only(found["names"][1], "two thousand jobs")
+    assert (row["cue_lemma"], row["speaker"], row["speaker_name"]) == ("claim", "Whitfield's", "Laura Whitfield")
 
 
 # ---------------------------------------------------------------- table invariants

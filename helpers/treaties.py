@@ -36,11 +36,13 @@ TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
 # to. Anaphora need a closer antecedent than provisions: "the agreement" drifts to other
 # deals quickly, while "Article 5" keeps meaning NATO's for a whole briefing answer. The
 # document's topic is the exception: an instrument named in its lead (the headline and first
-# LEAD_PARAGRAPHS paragraphs) is what "the treaty" means from any distance, when the noun is
-# one of its names' words (a briefing's later "the agreement" is often some other deal).
+# paragraphs, LEAD_PARAGRAPHS in all and at most LEAD_CHARS, for texts with few paragraph
+# breaks) is what "the treaty" means from any distance, when the noun is one of its names'
+# words (a briefing's later "the agreement" is often some other deal).
 PROVISION_CONTEXT_CHARS = 1500
 ANAPHOR_CONTEXT_CHARS = 1000
 LEAD_PARAGRAPHS = 3
+LEAD_CHARS = 1000
 # Among the instruments an anaphor can reach, the most salient: one point per mention so far
 # (names and resolved anaphora), PROMINENT_MENTION_WEIGHT for a mention in the lead or one
 # that presents the instrument as the subject ("this treaty", "the new treaty").
@@ -325,9 +327,8 @@ class _Layout:
 
 
 def _layout(text: str, date) -> _Layout:
-    paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
-    lead_end = (paragraph_breaks[LEAD_PARAGRAPHS - 1] if len(paragraph_breaks) >= LEAD_PARAGRAPHS
-                else len(text))
+    paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)] + [len(text)]
+    lead_end = min(paragraph_breaks[min(LEAD_PARAGRAPHS, len(paragraph_breaks)) - 1], LEAD_CHARS)
     years = [int(year) for year in YEAR.findall(text)]
     sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text)] + [len(text)]
     return _Layout(sentence_starts, lead_end, _year(date) or max(years, default=None))

@@ -430,3 +430,10 @@ def test_a_year_in_the_sentence_decides_which_start_is_meant():
 def test_without_a_date_the_latest_year_mentioned_dates_the_document():
     text = "Arms control\n\nIn 2011 the Senate had approved it. Critics of START were outvoted."
     assert refs_in(text) == {("START", "new-start", None)}
+
+
+def test_the_lead_of_a_text_without_paragraph_breaks_is_its_first_part():
+    filler = "Reporters then asked about the weather, the budget and the holidays. " * 20
+    text = "Press briefing. " + filler + "The Senate debated NAFTA. " + filler + "The agreement was not mentioned."
+    assert refs_in(text) == {("NAFTA", "nafta", None)}
+    assert ("agreement", "nafta", None) in refs_in("NAFTA at 30. " + filler + filler + "The agreement lasts.")

@@ -4,7 +4,9 @@ Three passes over the article text, all with regular expressions compiled once f
 `data/treaties.csv`:
 
 1. names, aliases and acronyms of the instruments ("the Washington Treaty", "NPT"), and
-   "the treaty" / "the accord" when an instrument was named just before;
+   "the treaty" / "the accord" for the instrument it means: the one named in the same
+   sentence or alone in the previous one, else the most salient in reach (the document's
+   topic, named in its lead, or one named shortly before);
 2. provisions ("Article 5", "Art. 5", "Article V", "Article Five", "Articles 4 and 5",
    "Article 42(7)", "paragraph 2 of Article 51", "Chapter VII"), each linked to its
    instrument by the phrase around it ("... of the North Atlantic Treaty", "NATO's ..."),
@@ -21,6 +23,7 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,9 +34,19 @@ TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
 
 # How far back (characters) a bare "Article 5" or "the treaty" may look for what it refers
 # to. Anaphora need a closer antecedent than provisions: "the agreement" drifts to other
-# deals quickly, while "Article 5" keeps meaning NATO's for a whole briefing answer.
+# deals quickly, while "Article 5" keeps meaning NATO's for a whole briefing answer. The
+# document's topic is the exception: an instrument named in its lead (the headline and first
+# paragraphs, LEAD_PARAGRAPHS in all and at most LEAD_CHARS, for texts with few paragraph
+# breaks) is what "the treaty" means from any distance, when the noun is one of its names'
+# words (a briefing's later "the agreement" is often some other deal).
 PROVISION_CONTEXT_CHARS = 1500
 ANAPHOR_CONTEXT_CHARS = 1000
+LEAD_PARAGRAPHS = 3
+LEAD_CHARS = 1000
+# Among the instruments an anaphor can reach, the most salient: one point per mention so far
+# (names and resolved anaphora), PROMINENT_MENTION_WEIGHT for a mention in the lead or one
+# that presents the instrument as the subject ("this treaty", "the new treaty").
+PROMINENT_MENTION_WEIGHT = 3
 # Provisions news cites by number alone; when several instruments are in view, "Article 5"
 # goes to the one famous for it.
 FAMOUS_PROVISIONS = {
@@ -112,14 +125,40 @@ TO_INFINITIVE = re.compile(r"\s+to\s")
 VERB_TAKING_OBJECT_AND_INFINITIVE = re.compile(
     r"\b(?:allow|permit|enable|want|expect|need|urge|force|cause|ask|press|pressure|persuade|let)"
     r"(?:s|ed|ing)?\s+$", re.I)
+# "The agreement -- the Strategic Concept said": a name in apposition says what is meant.
+DASH_APPOSITION = re.compile(r"\s*(?:--|\u2014|\u2013)\s*(?:the\s+)?[A-Z]")
 # "the treaty and the protocol": the protocol coordinated with a treaty is that treaty's own.
 COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s*$")
 OTHER_DEAL_WORDS = frozenset(
-    "new another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
+    "another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
     "bilateral free business settlement plea merger labor labour union tax spending debt "
     "umbrella proposed possible potential eventual future draft domestic political power-sharing "
     "security".split())
+# Modifiers that say what a deal is about ("the nuclear deal", "the trade accord") fit an
+# instrument of that kind on the list, or one whose names use the word.
+_SUBJECTS_BY_KIND = {
+    "arms control": "nuclear arms weapons missile missiles disarmament nonproliferation non-proliferation",
+    "trade": "trade free-trade commercial tariff tariffs economic investment",
+    "climate": "climate emissions carbon ozone environmental",
+    "environment": "environmental",
+    "peace": "peace",
+    "human rights": "rights human-rights",
+    "migration": "migration migrant migrants refugee refugees",
+}
+KINDS_BY_SUBJECT = {subject: {kind for kind, words in _SUBJECTS_BY_KIND.items() if subject in words.split()}
+                    for words in _SUBJECTS_BY_KIND.values() for subject in words.split()}
+# "the new treaty" is an instrument called new (New START) or one signed at most a year before
+# the document was written; any other is some deal still to come.
+NEW_INSTRUMENT_YEARS = 1
 INDEFINITE_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
+# "the current START", "the original START treaty": a generic name that means the older instrument.
+OLDER_INSTRUMENT_BEFORE = re.compile(
+    r"\b(?:current|existing|old|older|original|first|previous|earlier|expiring|expired)\s+$", re.I)
+YEAR = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b")
+# Sentence ends: ., ! or ? (and closing quotes) before a space, not after an initial ("U.S.",
+# "George W. Bush") or a title; and line breaks (paragraphs, speaker turns).
+SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)(?i:(?<!\bM[rs]\.)(?<!\bMrs\.)(?<!\bDr\.))[\"'\u201d\u2019)]*\s+|\n+")
 # "He said that agreement was near": "that" is a conjunction there, not a determiner. It can be
 # one only before a noun that stands without a determiner, a plural or a mass noun: in "he said
 # that accord should guide us" it is a determiner.
@@ -149,6 +188,7 @@ class Mention:
     start: int
     end: int
     treaty: Treaty
+    presents_topic: bool = False  # "this treaty", "the new treaty": the instrument under discussion
 
 
 @cache
@@ -255,10 +295,11 @@ def extract_treaty_refs(context: Context) -> list[dict]:
     """Records of the `treaty_refs` table for one article."""
     text = context.text
     matchers = _matchers()
-    names = _find_names(text, matchers, _year(context.article.get("date")))
+    layout = _layout(text, context.article.get("date"))
+    names = _find_names(text, matchers, layout)
     organisations = [Mention(m.start(), m.end(), matchers.by_organisation[_normalise(m.group())])
                      for m in matchers.organisations.finditer(text)]
-    names = _with_anaphora(text, names)
+    names = _with_anaphora(text, names, layout)
     provisions, used = _find_provisions(text, names, organisations, matchers)
     records = [context.record(m.start, m.end, treaty_id=m.treaty.treaty_id, treaty=m.treaty.name,
                               provision=None)
@@ -269,38 +310,93 @@ def extract_treaty_refs(context: Context) -> list[dict]:
     return sorted(records, key=lambda r: (r["start_char"], r["end_char"], r["provision"] or ""))
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a document's sentences and lead are, and the year it was written."""
+
+    sentence_starts: list[int]  # ending with the text's length
+    lead_end: int
+    writing_year: int | None  # its date's, or else the latest year it mentions
+
+    def sentence(self, position: int) -> int:
+        return bisect_right(self.sentence_starts, position) - 1
+
+    def sentence_span(self, position: int) -> tuple[int, int]:
+        index = self.sentence(position)
+        return self.sentence_starts[index], self.sentence_starts[index + 1]
+
+
+def _layout(text: str, date) -> _Layout:
+    paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)] + [len(text)]
+    lead_end = min(paragraph_breaks[min(LEAD_PARAGRAPHS, len(paragraph_breaks)) - 1], LEAD_CHARS)
+    years = [int(year) for year in YEAR.findall(text)]
+    sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text)] + [len(text)]
+    return _Layout(sentence_starts, lead_end, _year(date) or max(years, default=None))
+
+
 def _year(date) -> int | None:
     text = str(date) if date is not None else ""
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _find_names(text: str, matchers: _Matchers, year: int | None) -> list[Mention]:
+def _find_names(text: str, matchers: _Matchers, layout: _Layout) -> list[Mention]:
     by_id = {treaty.treaty_id: treaty for treaty in load_treaties()}
-    mentions: list[Mention] = []
+    found: list[Mention] = []
     for match in matchers.names.finditer(text):
         key = _normalise(match.group())
         treaty = matchers.by_form[key]
-        if treaty is None or (mentions and match.start() < mentions[-1].end):
+        if treaty is None or (found and match.start() < found[-1].end):
             continue
-        # the regex ignores case; acronyms must keep it ("NPT", not "npt")
-        if not any(all(word in match.group() for word in words) for words in matchers.acronyms[key]):
+        # the regex ignores case; acronyms must keep it ("NPT", not "npt"), and in a line all in
+        # capitals (a heading) they cannot be told from words ("START", "SORT")
+        acronym_spellings = matchers.acronyms[key]
+        if not any(all(word in match.group() for word in words) for words in acronym_spellings):
             continue
-        successor = by_id.get(treaty.successor)
-        if successor and _means_successor(text, match, treaty, successor, year):
-            treaty = successor
-        end = _after_acronym_in_brackets(text, match.end(), treaty)
-        mentions.append(Mention(match.start(), end, treaty))
+        if any(acronym_spellings) and _in_capitals_line(text, match.start(), match.end()):
+            continue
+        found.append(Mention(match.start(), _after_acronym_in_brackets(text, match.end(), treaty), treaty))
+    # A generic name ("START") may mean the instrument that replaced the one it names.
+    named = {mention.treaty.treaty_id for mention in found}
+    mentions = []
+    for mention in found:
+        successor = by_id.get(mention.treaty.successor)
+        if successor and _means_successor(text, mention, successor, layout, successor.treaty_id in named):
+            mention = Mention(mention.start, mention.end, successor)
+        mentions.append(mention)
     return mentions
 
 
-def _means_successor(text: str, match: re.Match, treaty: Treaty, successor: Treaty, year: int | None) -> bool:
-    """A generic name ("the START treaty") means the successor in texts from its year on, and
-    with an indefinite article ("to complete a START treaty") once the original exists: a new
-    one is being made."""
-    if not (year and successor.year and _is_generic(match.group())):
+def _in_capitals_line(text: str, start: int, end: int) -> bool:
+    """Whether the rest of the line around start:end has letters, none of them lower case."""
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    rest = text[line_start:start] + text[end:len(text) if line_end < 0 else line_end]
+    return any(c.isalpha() for c in rest) and not any(c.islower() for c in rest)
+
+
+def _means_successor(text: str, mention: Mention, successor: Treaty, layout: _Layout,
+                     successor_named: bool) -> bool:
+    """Whether a generic name ("START", "the START treaty") means the successor instrument.
+
+    Not when marked as the older one ("the current START"). Otherwise the year in view decides:
+    a year written in its sentence ("START, signed in 1991"), else the year the document was
+    written. With an indefinite article ("to complete a START treaty") once the original exists,
+    a new one is being made; from the successor's year on, the generic name is the successor's;
+    before it, it is the successor's only in a document that names the successor (the generic
+    name is then its short name, while it is being negotiated)."""
+    name, treaty = text[mention.start:mention.end], mention.treaty
+    if not (successor.year and _is_generic(name)) or \
+            OLDER_INSTRUMENT_BEFORE.search(text, max(0, mention.start - 12), mention.start):
         return False
-    indefinite = INDEFINITE_ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start())
-    return year >= successor.year or bool(indefinite and treaty.year and year > treaty.year)
+    sentence_start, sentence_end = layout.sentence_span(mention.start)
+    years_in_sentence = [(abs(m.start() - mention.start), int(m.group()))
+                         for m in YEAR.finditer(text, sentence_start, sentence_end)]
+    year = min(years_in_sentence)[1] if years_in_sentence else layout.writing_year
+    if year and treaty.year and year > treaty.year and \
+            INDEFINITE_ARTICLE_BEFORE.search(text, max(0, mention.start - 4), mention.start):
+        return True
+    if year and year >= successor.year:
+        return True
+    return successor_named and not years_in_sentence
 
 
 def _is_generic(name: str) -> bool:
@@ -316,11 +412,11 @@ def _after_acronym_in_brackets(text: str, end: int, treaty: Treaty) -> int:
     return end
 
 
-def _with_anaphora(text: str, names: list[Mention]) -> list[Mention]:
-    """`names` plus "the treaty", "this accord" ... for the instrument named shortly before.
+def _with_anaphora(text: str, names: list[Mention], layout: _Layout) -> list[Mention]:
+    """`names` plus "the treaty", "this accord" ... for the instrument each one means.
 
-    A resolved anaphor is itself an antecedent, so a chain of "the treaty" through a long
-    briefing stays with the instrument named at its start."""
+    A resolved anaphor is itself a mention, so a chain of "this treaty" through a long briefing
+    keeps its instrument salient."""
     mentions = list(names)
     named_spans = [(mention.start, mention.end) for mention in names]
     for match in ANAPHOR.finditer(text):
@@ -328,9 +424,12 @@ def _with_anaphora(text: str, names: list[Mention]) -> list[Mention]:
         if any(s < end and start < e for s, e in named_spans) or not _is_anaphor(text, match):
             continue
         starts = [mention.start for mention in mentions]
-        antecedent = _last_before(mentions, starts, start, ANAPHOR_CONTEXT_CHARS)
-        if antecedent and _refers_to(text, match, antecedent):
-            mention = Mention(match.start("modifiers"), end, antecedent.treaty)
+        before = [mention for mention in mentions[:bisect_right(starts, start)] if mention.end <= start]
+        treaty = _antecedent(text, match, before, layout)
+        if treaty:
+            modifiers = match.group("modifiers").split()
+            presents_topic = match.group("determiner").lower() == "this" or "new" in modifiers
+            mention = Mention(match.start("modifiers"), end, treaty, presents_topic)
             mentions.insert(bisect_right(starts, mention.start), mention)
     return mentions
 
@@ -339,7 +438,8 @@ def _is_anaphor(text: str, match: re.Match) -> bool:
     if set(match.group("modifiers").split()) & OTHER_DEAL_WORDS:
         return False
     end, noun = match.end(), match.group("noun").lower()
-    if WITH_A_PARTY.match(text, end) or (noun == "deal" and DEAL_WITH.match(text, end)):
+    if WITH_A_PARTY.match(text, end) or (noun == "deal" and DEAL_WITH.match(text, end)) or \
+            DASH_APPOSITION.match(text, end):
         return False
     if TO_INFINITIVE.match(text, end) and not VERB_TAKING_OBJECT_AND_INFINITIVE.search(
             text, max(0, match.start() - 30), match.start()):
@@ -349,21 +449,68 @@ def _is_anaphor(text: str, match: re.Match) -> bool:
         not THAT_AS_CONJUNCTION.search(text, max(0, match.start() - 30), match.start())
 
 
-def _refers_to(text: str, match: re.Match, antecedent: Mention) -> bool:
-    """Whether the anaphor can mean the antecedent's instrument: its noun fits (or it is
-    coordinated with the antecedent: "the treaty and the protocol"), and its capitalised
-    modifiers, if any, repeat a word of the instrument's names."""
-    treaty = antecedent.treaty
-    coordinated = COORDINATED.fullmatch(text, antecedent.end, match.start())
-    if not (coordinated or _noun_fits(match.group("noun"), treaty)):
+def _antecedent(text: str, match: re.Match, before: list[Mention], layout: _Layout) -> Treaty | None:
+    """The instrument an anaphor means, among those mentioned before it and whose kind fits.
+
+    One named in the same sentence (the latest, preferring one whose name has the anaphor's
+    noun), else the only one named in the previous sentence; else (nothing there, or a list of
+    several) among those it can reach (the document's topic, and instruments named within
+    ANAPHOR_CONTEXT_CHARS) one whose name has the noun, the most salient, the latest."""
+    if not before:
+        return None
+    if COORDINATED.fullmatch(text, before[-1].end, match.start()):
+        return before[-1].treaty  # "the treaty and the protocol": that treaty's own protocol
+    fitting = [mention for mention in before if _can_mean(match, mention.treaty, layout.writing_year)]
+    noun = match.group("noun").lower().rstrip("s")
+    sentence = layout.sentence(match.start())
+    in_sentence = [mention for mention in fitting if layout.sentence(mention.start) == sentence]
+    if in_sentence:
+        return max(in_sentence, key=lambda m: (noun in _name_words(m.treaty), m.start)).treaty
+    in_previous_sentence = {mention.treaty for mention in fitting if layout.sentence(mention.start) == sentence - 1}
+    if len(in_previous_sentence) == 1:
+        return in_previous_sentence.pop()
+    salience: Counter = Counter()
+    last_end: dict[Treaty, int] = {}
+    topics = set()
+    for mention in fitting:
+        in_lead = mention.start < layout.lead_end
+        salience[mention.treaty] += PROMINENT_MENTION_WEIGHT if in_lead or mention.presents_topic else 1
+        last_end[mention.treaty] = mention.end
+        if in_lead and noun in _name_words(mention.treaty):
+            topics.add(mention.treaty)
+    reachable = [treaty for treaty in salience
+                 if treaty in topics or match.start() - last_end[treaty] <= ANAPHOR_CONTEXT_CHARS]
+    return max(reachable, key=lambda t: (noun in _name_words(t), salience[t], last_end[t]), default=None)
+
+
+def _can_mean(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
+    """Whether the anaphor can mean the instrument: its noun fits, "new" fits only a new one,
+    a subject ("nuclear", "trade") only one of that kind, and its capitalised modifiers, if
+    any, repeat a word of the instrument's names."""
+    if not _noun_fits(match.group("noun"), treaty):
         return False
-    capitalised = [word for word in match.group("modifiers").split() if word[0].isupper()]
+    modifiers = match.group("modifiers").split()
+    if "new" in modifiers and not _is_new(treaty, writing_year):
+        return False
+    if any(treaty.kind not in KINDS_BY_SUBJECT[word] and word not in _name_words(treaty)
+           for word in modifiers if word in KINDS_BY_SUBJECT):
+        return False
+    capitalised = [word for word in modifiers if word[0].isupper()]
     if not capitalised:
         return True
     if match.group("noun")[0].isupper():
         return False  # a proper name of its own
-    name_words = _words(" ".join((treaty.name, *treaty.aliases)))
-    return bool(name_words & _words(" ".join(capitalised)))
+    return bool(_name_words(treaty) & _words(" ".join(capitalised)))
+
+
+def _is_new(treaty: Treaty, writing_year: int | None) -> bool:
+    recent = writing_year and treaty.year and treaty.year >= writing_year - NEW_INSTRUMENT_YEARS
+    return "new" in _name_words(treaty) or bool(recent)
+
+
+@cache
+def _name_words(treaty: Treaty) -> frozenset[str]:
+    return frozenset(_words(" ".join((treaty.name, *treaty.aliases))))
 
 
 def _words(phrase: str) -> set[str]:
@@ -513,16 +660,6 @@ def _distance(cue: Mention, start: int, end: int) -> int:
 
 def _un_charter() -> Treaty:
     return next(treaty for treaty in load_treaties() if treaty.treaty_id == "un-charter")
-
-
-def _last_before(mentions, starts, position, distance):
-    index = bisect_right(starts, position) - 1
-    while index >= 0:
-        mention = mentions[index]
-        if mention.end <= position:
-            return mention if position - mention.end <= distance else None
-        index -= 1
-    return None
 
 
 def _normalise(form: str) -> str:

@@ -50,3 +50,29 @@ def test_sentiment_errors_are_summarised_without_article_text(results):
     errors = accuracy.sentiment_errors(results["sentiment"])
     assert list(errors.columns) == ["mention", "gold", "predicted", "id"]
     assert (errors["gold"] != errors["predicted"]).all()
+
+
+def test_treaty_figures_show_every_set_with_its_status(results):
+    figures = accuracy.treaty_figures(results["treaties"])
+    statuses = dict(zip(figures["split"], figures["status"]))
+    assert statuses["dev"] == "tuning" and statuses["test_seen"] == "seen"
+    assert statuses["heldout"] == "seen"
+    assert statuses["heldout_first_run"].startswith("held-out, before")
+    errors = accuracy.treaty_errors(results["treaties"])
+    assert {"split", "status", "gold", "predicted"} <= set(errors.columns)
+
+
+def treaty_results(**sets: str) -> dict:
+    """Treaty results with one figure per named set, given its status."""
+    figures = {"precision": 0.9, "recall": 0.8, "gold": 10}
+    return {name: {"status": status, "treaty": figures, "treaty_and_provision": figures, "errors": []}
+            for name, status in sets.items()}
+
+
+def test_the_treaty_headline_uses_the_clean_held_out_figure_when_there_is_one():
+    seen_only = treaty_results(dev="tuning", heldout="seen")
+    seen_only["heldout_first_run"] = {**treaty_results(x="held-out")["x"], "superseded_by": "heldout"}
+    [line] = accuracy.headline_findings({"treaties": seen_only})
+    assert line.startswith("Treaty references (dev, tuning)")
+    [line] = accuracy.headline_findings({"treaties": {**seen_only, **treaty_results(heldout2="held-out")}})
+    assert line.startswith("Treaty references (heldout2, held-out)")

@@ -334,3 +334,106 @@ def test_common_names_added_to_the_list():
             "deal with Tehran spoke, and the company sued under the Energy Charter Treaty.")
     assert {treaty_id for _, treaty_id, _ in refs_in(text)} == {
         "refugee-protocol", "jcpoa", "energy-charter-treaty"}
+
+
+# "the treaty" means the document's topic instrument unless another was named very close before.
+
+NEW_START_BRIEFING = (
+    "Briefing on the New START treaty\n\n"
+    "Officials explained the treaty at length.\n\n"
+    "This treaty cuts deployed warheads. It also builds on the Non-Proliferation Treaty, "
+    "which Iran has signed. Russia welcomed the signing. Senators will study this treaty "
+    "before the vote. ")
+
+
+def test_the_topic_treaty_wins_over_one_named_two_sentences_before():
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": NEW_START_BRIEFING}, doc=None))
+    assert [(r["text"], r["treaty_id"]) for r in refs] == [
+        ("New START treaty", "new-start"), ("treaty", "new-start"), ("treaty", "new-start"),
+        ("Non-Proliferation Treaty", "npt"), ("treaty", "new-start")]
+
+
+def test_an_instrument_in_the_same_or_previous_sentence_wins_over_the_topic():
+    text = NEW_START_BRIEFING + ("Iran must respect the NPT, and the treaty bans its bomb. "
+                                 "Diplomats say the NPT is at risk. The treaty is fifty years old.")
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None))
+    assert [r["treaty_id"] for r in refs][-4:] == ["npt", "npt", "npt", "npt"]
+
+
+def test_a_list_of_instruments_in_the_previous_sentence_leaves_it_to_the_topic():
+    text = NEW_START_BRIEFING + ("The Senate approved the SORT Treaty, the INF Treaty and the "
+                                 "CFE Treaty by large margins. It should approve this treaty too.")
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None))
+    assert (refs[-1]["text"], refs[-1]["treaty_id"]) == ("treaty", "new-start")
+
+
+def test_the_topic_is_meant_from_afar_only_by_a_noun_of_its_name():
+    filler = "Reporters then asked about the weather, the budget and the holidays. " * 20
+    text = NEW_START_BRIEFING + filler + "Will the treaty pass? Is the agreement on taxes near?"
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None))
+    assert [(r["text"], r["treaty_id"]) for r in refs][-1:] == [("treaty", "new-start")]
+
+
+def test_an_instrument_named_in_passing_is_not_meant_from_afar():
+    filler = "Reporters then asked about the weather, the budget and the holidays. " * 20
+    text = "Press briefing\n\nWeather\n\nHolidays\n\nThe Senate debated NAFTA. " + filler + "The agreement was not mentioned."
+    assert refs_in(text) == {("NAFTA", "nafta", None)}
+
+
+def test_the_anaphors_noun_prefers_an_instrument_named_with_it():
+    text = ("Climate\n\nEnvoys praised the Paris Agreement under the UN climate convention. "
+            "The UNFCCC has a secretariat. It is in Bonn. Officials now defend this agreement.")
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": text}, doc=None))
+    assert (refs[-1]["text"], refs[-1]["treaty_id"]) == ("agreement", "paris-agreement")
+
+
+def test_a_modifier_naming_a_subject_needs_an_instrument_of_that_kind():
+    text = ("Trade\n\nCongress debated the Trans-Pacific Partnership. Then Iran came up, and "
+            "critics attacked the nuclear deal. Supporters defended the trade deal.")
+    assert refs_in(text) == {("Trans-Pacific Partnership", "tpp", None), ("trade deal", "tpp", None)}
+
+
+def test_the_new_treaty_is_one_called_new_or_signed_lately():
+    text = NEW_START_BRIEFING + "Generals stand behind this new treaty."
+    assert refs_in(text) >= {("new treaty", "new-start", None)}
+    paris = "Climate\n\nThe Paris Agreement was adopted. Critics say the new agreement is too weak."
+    assert ("new agreement", "paris-agreement", None) in refs_in(paris, date="2015-12-14")
+    assert refs_in(paris, date="2019-06-01") == {("Paris Agreement", "paris-agreement", None)}
+
+
+def test_a_name_in_apposition_says_what_the_agreement_is():
+    text = NEW_START_BRIEFING + "Q Thanks. The agreement -- the Strategic Concept said more."
+    assert not [r for r in refs_in(text) if r[0] == "agreement"]
+
+
+def test_bare_start_is_the_arms_treaty_but_not_the_word_nor_a_heading():
+    text = ("Arms control\n\nTalks on START resumed. Start the engine, they said; the start was slow.\n\n"
+            "HOW TO START A BUSINESS\n\nQ: WHEN DO TALKS START?")
+    refs = extract_treaty_refs(Context({"article_id": "x", "text": text, "date": "1995-03-01"}, doc=None))
+    assert [(r["start_char"], r["treaty_id"]) for r in refs] == [(text.index("START"), "start-i")]
+
+
+def test_a_generic_start_means_the_successor_in_a_document_that_names_it():
+    text = ("Arms control\n\nThe presidents discussed the START treaty -- the new START treaty -- and "
+            "agreed to continue the current START until it is replaced.")
+    assert refs_in(text, date="2009-11-15") == {("START treaty", "new-start", None),
+                                                ("new START treaty", "new-start", None),
+                                                ("START", "start-i", None)}
+
+
+def test_a_year_in_the_sentence_decides_which_start_is_meant():
+    text = "Arms control\n\nSTART, signed in 1991, cut arsenals. START now limits warheads to 1,550."
+    assert [r["treaty_id"] for r in extract_treaty_refs(
+        Context({"article_id": "x", "text": text, "date": "2015-04-01"}, doc=None))] == ["start-i", "new-start"]
+
+
+def test_without_a_date_the_latest_year_mentioned_dates_the_document():
+    text = "Arms control\n\nIn 2011 the Senate had approved it. Critics of START were outvoted."
+    assert refs_in(text) == {("START", "new-start", None)}
+
+
+def test_the_lead_of_a_text_without_paragraph_breaks_is_its_first_part():
+    filler = "Reporters then asked about the weather, the budget and the holidays. " * 20
+    text = "Press briefing. " + filler + "The Senate debated NAFTA. " + filler + "The agreement was not mentioned."
+    assert refs_in(text) == {("NAFTA", "nafta", None)}
+    assert ("agreement", "nafta", None) in refs_in("NAFTA at 30. " + filler + filler + "The agreement lasts.")

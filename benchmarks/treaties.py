@@ -63,9 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     from helpers.loading import load_articles
     from helpers.pipeline import load_model, model_id
     from helpers.structure import Context
-    from helpers.treaties import extract_treaty_refs
+    from helpers.treaties import extract_treaty_refs, load_treaties
 
     nlp = load_model()
+    listed = {treaty.treaty_id for treaty in load_treaties()}
     results = {"model": model_id(nlp)}
     scored = []
     for name, (file_name, status) in SETS.items():
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             "treaty": score(gold, predictions, with_provision=False),
             "treaty_and_provision": score(gold, predictions, with_provision=True),
             "recall_by_form": recall_by_form(gold, predictions),
+            "recall_by_coverage": recall_by_coverage(gold, predictions, listed),
             "non_references_found": false_alarms(gold, predictions),
             "extraction_seconds": round(extract_seconds, 3),
             "parse_seconds": round(parse_seconds, 3),
@@ -125,6 +127,8 @@ def report(name: str, results: dict) -> None:
         print(f"{level:22} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
               f"({figures['true_positive_predictions']}/{figures['predictions']} predictions, "
               f"{figures['found']}/{figures['gold']} gold)")
+    for group, figures in results["recall_by_coverage"].items():
+        print(f"recall, instruments {group}: {figures['recall']:.3f} ({figures['found']}/{figures['gold']})")
     print(f"tricky non-references found: {results['non_references_found']['found']}"
           f"/{results['non_references_found']['total']}")
     print(f"extraction time: {results['extraction_share_of_parse_percent']}% of parse time")
@@ -188,6 +192,20 @@ def recall_by_form(gold, predictions) -> dict:
                 found[row["form"]] += any(agrees(p, row, True) for p in predictions[path])
     return {form: {"found": found[form], "gold": total[form], "recall": round(found[form] / total[form], 3)}
             for form in sorted(total)}
+
+
+def recall_by_coverage(gold, predictions, listed: set[str]) -> dict:
+    """Recall over references to instruments in the shipped treaty list, and to the others
+    (which a list-driven extractor cannot find): what the rules miss vs what the list lacks."""
+    found, total = Counter(), Counter()
+    for path, rows in gold.items():
+        for row in rows:
+            if row["label"] == "reference":
+                group = "in the list" if row["treaty_id"] in listed else "not in the list"
+                total[group] += 1
+                found[group] += any(agrees(p, row, True) for p in predictions[path])
+    return {group: {"found": found[group], "gold": total[group], "recall": round(found[group] / total[group], 3)}
+            for group in sorted(total)}
 
 
 def false_alarms(gold, predictions) -> dict:

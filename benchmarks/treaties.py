@@ -40,11 +40,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 ANNOTATION_FOLDER = ROOT / "benchmarks" / "annotations"
-# name: (annotation file, status: tuning | seen | held-out)
+# name: (annotation file, status: tuning | seen | held-out). A held-out set is scored only with
+# its flag, once: heldout2 was, at the commit that recorded its figures. If the extractor is
+# later changed for the errors it showed, it becomes "seen", as `heldout` did.
 SETS = {"dev": ("treaty_refs_dev.csv", "tuning"),
         "test_seen": ("treaty_refs_test.csv", "seen"),
         "heldout": ("treaty_refs_heldout.csv", "seen"),
-        "heldout2": ("treaty_refs_heldout2.csv", "seen")}
+        "heldout2": ("treaty_refs_heldout2.csv", "held-out")}
 # Results that no run rewrites: the first held-out set's only clean figure.
 KEPT_RESULTS = ("heldout_first_run",)
 RESULTS = ROOT / "benchmarks" / "results" / "treaties.json"

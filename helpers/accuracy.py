@@ -182,8 +182,11 @@ def headline_findings(results: dict[str, dict]) -> list[str]:
     if treaties := results.get("treaties"):
         split = _clean_treaty_set(treaties)
         figures = treaties[split]["treaty_and_provision"]
-        lines.append(f"Treaty references ({split}, {treaties[split]['status']}): precision "
-                     f"{figures['precision']:.2f}, recall {figures['recall']:.2f}.")
+        line = (f"Treaty references ({split}, {treaties[split]['status']}): precision "
+                f"{figures['precision']:.2f}, recall {figures['recall']:.2f}")
+        if listed := treaties[split].get("recall_by_coverage", {}).get("in the list"):
+            line += f" ({listed['recall']:.2f} on instruments in the treaty list)"
+        lines.append(line + ".")
     if sentiment := results.get("sentiment"):
         split = next((s for s in ("rw-test", "rw-dev") if s in sentiment["results"]), None)
         if split:

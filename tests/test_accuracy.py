@@ -76,3 +76,11 @@ def test_the_treaty_headline_uses_the_clean_held_out_figure_when_there_is_one():
     assert line.startswith("Treaty references (dev, tuning)")
     [line] = accuracy.headline_findings({"treaties": {**seen_only, **treaty_results(heldout2="held-out")}})
     assert line.startswith("Treaty references (heldout2, held-out)")
+
+
+def test_the_treaty_headline_separates_what_the_list_lacks_from_what_the_rules_miss():
+    held_out = treaty_results(heldout2="held-out")
+    held_out["heldout2"]["recall_by_coverage"] = {"in the list": {"recall": 0.81},
+                                                  "not in the list": {"recall": 0.0}}
+    [line] = accuracy.headline_findings({"treaties": held_out})
+    assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list).")

@@ -36,7 +36,7 @@ lab: $(STAMP)
 
 # Re-executes every notebook in place on the sample corpus, storing the outputs nbval checks.
 notebooks: $(STAMP)
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9]*.ipynb
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False notebooks/[0-9]*.ipynb
 
 # Every benchmark (each needs ../shared and says so without it); refreshes benchmarks/results/.
 benchmarks: $(STAMP)

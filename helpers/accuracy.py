@@ -108,6 +108,17 @@ def treaty_figures(results: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).round(3)
 
 
+def treaty_recall_by_coverage(results: dict) -> pd.DataFrame:
+    """Recall on references to instruments in the shipped treaty list and to the others, per
+    set: what the rules miss, apart from what the list lacks."""
+    rows = [{"split": split, "status": _treaty_status(results[split]), "instruments": group,
+             "gold references": figures["gold"], "found": figures["found"], "recall": figures["recall"]}
+            for split in _treaty_sets(results)
+            for group, figures in results[split].get("recall_by_coverage", {}).items()]
+    return pd.DataFrame(rows, columns=["split", "status", "instruments", "gold references", "found",
+                                       "recall"]).round(3)
+
+
 def _clean_treaty_set(results: dict) -> str:
     """The set whose figure describes the extractor as it is: a held-out set not superseded,
     else the dev set."""

@@ -84,3 +84,13 @@ def test_the_treaty_headline_separates_what_the_list_lacks_from_what_the_rules_m
                                                   "not in the list": {"recall": 0.0}}
     [line] = accuracy.headline_findings({"treaties": held_out})
     assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list).")
+
+
+def test_treaty_recall_by_coverage_has_a_row_per_set_and_group():
+    held_out = treaty_results(dev="tuning", heldout2="held-out")
+    held_out["heldout2"]["recall_by_coverage"] = {
+        "in the list": {"found": 35, "gold": 43, "recall": 0.814},
+        "not in the list": {"found": 0, "gold": 48, "recall": 0.0}}
+    table = accuracy.treaty_recall_by_coverage(held_out)
+    assert table[["split", "instruments", "found", "gold references"]].values.tolist() == [
+        ["heldout2", "in the list", 35, 43], ["heldout2", "not in the list", 0, 48]]

@@ -8,8 +8,11 @@ Two methods, named in the `method` column:
   NewsMTSC (`scripts/train_sentiment.py`). Its features look at the mention's sentence
   from the mention's point of view: lexicon words weighted by their distance in the
   dependency tree, the mention's syntactic role and the words that govern it, words near
-  it, and the sentence's words with the mention masked. The model is plain JSON
-  (`helpers/data/target_sentiment.json`): feature name -> one weight per class.
+  it, and the sentence's words with the mention masked; and the mean contextual word
+  vectors of spaCy's own tok2vec layer over the sentence, the mention and the words
+  around it. The model is plain JSON (`helpers/data/target_sentiment.json`): feature name
+  -> one weight per class, and one weight matrix per group of word vectors. Both parts are
+  linear, so each word's push on the score is exact (`TargetModel.token_weights`).
 
 Every score is in [-1, 1] (for `target-lr`: P(positive) - P(negative)). Text too empty,
 short or un-English to judge gets score 0, label `neutral` and a `flag`.
@@ -61,6 +64,15 @@ PRONOUN_TAGS = {"PRP", "PRP$", "WP", "WP$"}
 # `target_sentiment` can skip the slower rule components and NER (same tags and tree).
 SKIPPED_FOR_TARGETS = ("attribute_ruler", "lemmatizer", "ner")
 MENTION = "<T>"
+# Word-vector features: groups of tokens whose tok2vec rows are averaged (`ts` the
+# sentence without the mention and punctuation, `tm` the mention, `tw` the words within
+# VECTOR_WINDOW of it), each mean scaled by VECTOR_SCALE so one L2 penalty suits them and
+# the sparse features (chosen by cross-validation on train, scripts/train_sentiment.py).
+VECTOR_GROUPS = ("ts", "tm", "tw")
+VECTOR_SCALE = 0.25
+VECTOR_WINDOW = 4
+_MAX_CACHED_SENTENCES = 4096
+_sentence_rows_cache: dict[tuple, np.ndarray] = {}
 
 
 # --------------------------------------------------------------------------------------
@@ -330,40 +342,95 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
 
 # --------------------------------------------------------------------------------------
+# Contextual word vectors of a mention's sentence
+
+def sentence_rows(sentences: Sequence[Span]) -> list[np.ndarray]:
+    """The tok2vec rows (tokens x width) of each sentence, computed on the sentence alone,
+    so they are the same wherever the sentence stands and whether or not the parse kept
+    its tensor (the analysis drops it). Cached by the sentence's words; one batch for all
+    the sentences not cached yet."""
+    from helpers.pipeline import load_model  # here, so importing this module stays light
+
+    keys = [tuple((token.orth, token.norm) for token in sentence) for sentence in sentences]
+    todo = {key: sentence for key, sentence in zip(keys, sentences) if key not in _sentence_rows_cache}
+    if todo:
+        if len(_sentence_rows_cache) + len(todo) > _MAX_CACHED_SENTENCES:
+            _sentence_rows_cache.clear()
+            todo = dict(zip(keys, sentences))
+        rows = load_model().get_pipe("tok2vec").predict([sentence.as_doc() for sentence in todo.values()])
+        for key, matrix in zip(todo, rows):
+            _sentence_rows_cache[key] = np.asarray(matrix, dtype=float)
+    return [_sentence_rows_cache[key] for key in keys]
+
+
+def mention_vectors(mention: Span, rows: np.ndarray | None = None) -> dict[str, tuple[tuple[int, ...], np.ndarray]]:
+    """For each of VECTOR_GROUPS: (token indices, their tok2vec rows) around the mention;
+    `rows` are its sentence's rows from `sentence_rows` (computed when not given)."""
+    sentence = mention.sent
+    if rows is None:
+        rows = sentence_rows([sentence])[0]
+    inside = range(max(mention.start, sentence.start), min(mention.end, sentence.end))
+    groups = {
+        "ts": [t.i for t in sentence if t.i not in inside and not t.is_punct],
+        "tm": list(inside),
+        "tw": [i for i in range(max(mention.start - VECTOR_WINDOW, sentence.start),
+                                min(mention.end + VECTOR_WINDOW, sentence.end)) if i not in inside],
+    }
+    return {name: (tuple(indices), rows[[i - sentence.start for i in indices]])
+            for name, indices in groups.items() if indices}
+
+
+def vector_features(vectors: dict[str, tuple[tuple[int, ...], np.ndarray]]) -> dict[str, float]:
+    """The word-vector part of a mention's features by name (`ts:0` ...), as trained."""
+    return {f"{name}:{k}": float(value) for name, (_, matrix) in vectors.items()
+            for k, value in enumerate(VECTOR_SCALE * matrix.mean(axis=0))}
+
+
+# --------------------------------------------------------------------------------------
 # The trained model
 
 class TargetModel:
-    """Multinomial logistic regression over named features, read from JSON (no pickle)."""
+    """Multinomial logistic regression over named features and averaged word vectors, read
+    from JSON (no pickle)."""
 
     def __init__(self, classes: Sequence[str], intercept: Sequence[float],
-                 weights: dict[str, Sequence[float]]):
+                 weights: dict[str, Sequence[float]],
+                 vectors: dict[str, Sequence[Sequence[float]]] | None = None):
         self.classes = tuple(classes)
         self.intercept = np.asarray(intercept, dtype=float)
         self.weights = {name: np.asarray(row, dtype=float) for name, row in weights.items()}
+        # group -> (width x classes) weights of its mean tok2vec row (times VECTOR_SCALE)
+        self.vectors = {name: np.asarray(matrix, dtype=float) for name, matrix in (vectors or {}).items()}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TargetModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["classes"], data["intercept"], data["weights"])
+        return cls(data["classes"], data["intercept"], data["weights"], data.get("vectors"))
 
-    def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]]) -> np.ndarray:
+    def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]],
+               vectors: dict | None = None) -> np.ndarray:
         total = self.intercept.copy()
         for name, value in merged_features(features).items():
             row = self.weights.get(name)
             if row is not None:
                 total += value * row
+        for name, (_, matrix) in (vectors or {}).items():
+            if name in self.vectors:
+                total += VECTOR_SCALE * matrix.mean(axis=0) @ self.vectors[name]
         return total
 
-    def probabilities(self, features) -> np.ndarray:
-        logits = self.logits(features)
+    def probabilities(self, features, vectors: dict | None = None) -> np.ndarray:
+        logits = self.logits(features, vectors)
         exp = np.exp(logits - logits.max())
         return exp / exp.sum()
 
-    def token_weights(self, features) -> dict[int, float]:
+    def token_weights(self, features, vectors: dict | None = None) -> dict[int, float]:
         """How much each token pushed towards positive rather than negative: each feature's
         part of (positive logit - negative logit), shared among the occurrences it was
         counted from in proportion to their values, and evenly among each one's tokens.
-        The mention's own tokens carry its grammatical role."""
+        The mention's own tokens carry its grammatical role. A word-vector group's part is
+        exactly the sum over its tokens of VECTOR_SCALE * row / n . (w_pos - w_neg), so each
+        token gets its own term (the model is linear in every token's row)."""
         positive, negative = self.classes.index("positive"), self.classes.index("negative")
         raw: dict[str, float] = defaultdict(float)
         for name, value, _ in features:
@@ -377,6 +444,12 @@ class TargetModel:
             push = merged[name] * value / raw[name] * (row[positive] - row[negative])
             for token in tokens:
                 pushes[token] += push / len(tokens)
+        for name, (indices, matrix) in (vectors or {}).items():
+            if name not in self.vectors:
+                continue
+            direction = self.vectors[name][:, positive] - self.vectors[name][:, negative]
+            for token, push in zip(indices, VECTOR_SCALE * matrix @ direction / len(indices)):
+                pushes[token] += float(push)
         return dict(pushes)
 
 
@@ -414,10 +487,21 @@ def score_mention(doc: Doc, start: int, end: int) -> dict:
     if flag:
         return {"label": "neutral", "score": 0.0, "probabilities": (0.0, 1.0, 0.0), "flag": flag}
     model = load_target_model()
-    probabilities = model.probabilities(mention_features(span))
+    probabilities = model.probabilities(mention_features(span), mention_vectors(span))
     return {"label": model.classes[int(np.argmax(probabilities))],
             "score": _probability_score(model, probabilities),
             "probabilities": tuple(round(float(p), 6) for p in probabilities), "flag": None}
+
+
+def _prefetch_rows(mentions: Iterable[tuple[Doc, int, int]]) -> None:
+    """Word vectors of the sentences of all these mentions, in one batch (then cached)."""
+    sentences = {}
+    for doc, start, end in mentions:
+        span = mention_span(doc, start, end)
+        if span is not None:
+            sentences[(id(doc), span.sent.start)] = span.sent
+    if sentences:
+        sentence_rows(list(sentences.values()))
 
 
 def _probability_score(model: TargetModel, probabilities: np.ndarray) -> float:
@@ -439,6 +523,7 @@ def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -
     """`score_targets` for many (text, spans) pairs, parsed together (faster than one by one)."""
     items = [(text or "", list(spans)) for text, spans in items]
     docs = _parse_for_targets([text for text, _ in items])
+    _prefetch_rows((doc, start, end) for doc, (_, spans) in zip(docs, items) for start, end in spans)
     return [[score_mention(doc, start, end) for start, end in spans]
             for doc, (_, spans) in zip(docs, items)]
 
@@ -462,7 +547,7 @@ def explain_mention(doc: Doc, start: int, end: int) -> list[tuple[int, int, floa
     span = mention_span(doc, start, end)
     if span is None or text_flag(span.sent.text):
         return []
-    pushes = load_target_model().token_weights(mention_features(span))
+    pushes = load_target_model().token_weights(mention_features(span), mention_vectors(span))
     return sorted((doc[i].idx, doc[i].idx + len(doc[i].text), round(float(weight), 3))
                   for i, weight in pushes.items() if round(float(weight), 3))
 
@@ -566,6 +651,7 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
             name = entity.get("canonical") or context.text[entity["start_char"]:entity["end_char"]]
             mentions[name].append(entity)
     model = load_target_model()
+    _prefetch_rows((context.doc, e["start_char"], e["end_char"]) for es in mentions.values() for e in es)
     rows = []
     for name, entities in sorted(mentions.items()):
         scored = [score_mention(context.doc, e["start_char"], e["end_char"]) for e in entities]

@@ -8,8 +8,8 @@ Two methods, named in the `method` column:
   NewsMTSC (`scripts/train_sentiment.py`). Its features look at the mention's sentence
   from the mention's point of view: lexicon words weighted by their distance in the
   dependency tree, the mention's syntactic role and the words that govern it, words near
-  it, and the sentence's words with the mention masked; and the mean contextual word
-  vectors of spaCy's own tok2vec layer over the sentence, the mention and the words
+  it, and the sentence's words with the mention masked; and the mean word vectors of
+  spaCy's own tok2vec embedding layer over the sentence, the mention and the words
   around it. The model is plain JSON (`helpers/data/target_sentiment.json`): feature name
   -> one weight per class, and one weight matrix per group of word vectors. Both parts are
   linear, so each word's push on the score is exact (`TargetModel.token_weights`).
@@ -64,12 +64,12 @@ PRONOUN_TAGS = {"PRP", "PRP$", "WP", "WP$"}
 # `target_sentiment` can skip the slower rule components and NER (same tags and tree).
 SKIPPED_FOR_TARGETS = ("attribute_ruler", "lemmatizer", "ner")
 MENTION = "<T>"
-# Word-vector features: groups of tokens whose tok2vec rows are averaged (`ts` the
+# Word-vector features: groups of tokens whose word vectors are averaged (`ts` the
 # sentence without the mention and punctuation, `tm` the mention, `tw` the words within
 # VECTOR_WINDOW of it), each mean scaled by VECTOR_SCALE so one L2 penalty suits them and
 # the sparse features (chosen by cross-validation on train, scripts/train_sentiment.py).
 VECTOR_GROUPS = ("ts", "tm", "tw")
-VECTOR_SCALE = 0.25
+VECTOR_SCALE = 0.5
 VECTOR_WINDOW = 4
 _MAX_CACHED_SENTENCES = 4096
 _sentence_rows_cache: dict[tuple, np.ndarray] = {}
@@ -345,10 +345,13 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 # Contextual word vectors of a mention's sentence
 
 def sentence_rows(sentences: Sequence[Span]) -> list[np.ndarray]:
-    """The tok2vec rows (tokens x width) of each sentence, computed on the sentence alone,
-    so they are the same wherever the sentence stands and whether or not the parse kept
-    its tensor (the analysis drops it). Cached by the sentence's words; one batch for all
-    the sentences not cached yet."""
+    """The word vectors (tokens x width) of each sentence: the output of the embedding
+    layer of the pipeline's tok2vec (hash embeddings of each token's norm, prefix, suffix
+    and shape, mixed by one maxout layer), before its convolutions. Each row depends on
+    its token alone, so it is the same wherever the sentence stands; and this layer costs
+    about a tenth of the whole tok2vec, which the analysis does not keep (it drops the
+    tensor after parsing). Cached by the sentence's words; one batch for all the
+    sentences not cached yet."""
     from helpers.pipeline import load_model  # here, so importing this module stays light
 
     keys = [tuple((token.orth, token.norm) for token in sentence) for sentence in sentences]
@@ -357,14 +360,15 @@ def sentence_rows(sentences: Sequence[Span]) -> list[np.ndarray]:
         if len(_sentence_rows_cache) + len(todo) > _MAX_CACHED_SENTENCES:
             _sentence_rows_cache.clear()
             todo = dict(zip(keys, sentences))
-        rows = load_model().get_pipe("tok2vec").predict([sentence.as_doc() for sentence in todo.values()])
+        embed = load_model().get_pipe("tok2vec").model.get_ref("embed")
+        rows = embed.predict([sentence.as_doc() for sentence in todo.values()])
         for key, matrix in zip(todo, rows):
             _sentence_rows_cache[key] = np.asarray(matrix, dtype=float)
     return [_sentence_rows_cache[key] for key in keys]
 
 
 def mention_vectors(mention: Span, rows: np.ndarray | None = None) -> dict[str, tuple[tuple[int, ...], np.ndarray]]:
-    """For each of VECTOR_GROUPS: (token indices, their tok2vec rows) around the mention;
+    """For each of VECTOR_GROUPS: (token indices, their word vectors) around the mention;
     `rows` are its sentence's rows from `sentence_rows` (computed when not given)."""
     sentence = mention.sent
     if rows is None:

@@ -11,7 +11,7 @@ dev, never on test. With them fixed, the shipped model is fitted on train + both
 sets (their `trained_on`); so its own dev figures are in-sample, and `--cv` reports the
 honest estimate: cross-validation on train, and a model fitted on train alone scored on
 rw and mt dev. It writes benchmarks/results/sentiment_cv.json. Test is never read here.
-The result is deterministic (lbfgs on a fixed feature order, tok2vec on CPU).
+The result is deterministic (lbfgs on a fixed feature order, word vectors on CPU).
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def save(vectorizer: DictVectorizer, classifier: LogisticRegression, path: Path,
     vectors = {group: [by_index[i] for i in range(len(by_index))] for group, by_index in vectors.items()}
     model = {"classes": classes, "intercept": [round(float(b), 5) for b in classifier.intercept_],
              "trained_on": trained_on, "C": C, "min_count": MIN_COUNT,
-             "vectors_from": f"{model_id(load_model())} tok2vec, one sentence at a time",
+             "vectors_from": f"{model_id(load_model())} tok2vec embedding layer",
              "vector_scale": VECTOR_SCALE, "vector_window": VECTOR_WINDOW,
              "weights": weights, "vectors": vectors}
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -149,7 +149,9 @@ def main() -> int:
             results[key] = {"rows": len(rows),
                             "always-neutral": metrics(gold, ["neutral"] * len(rows)),
                             "vader": metrics(gold, predict_vader(rows)),
-                            "target-lr": metrics(gold, target)}
+                            "target-lr": metrics(gold, target),
+                            # dev rows are in the shipped model's training data
+                            "target_lr_in_sample": split == "dev"}
             if key == "rw-dev":  # what kind of mistakes it makes, for the accuracy notebook
                 results[key]["confusion"] = confusion(gold, target)
                 results[key]["errors"] = [

@@ -71,8 +71,6 @@ MENTION = "<T>"
 VECTOR_GROUPS = ("ts", "tm", "tw")
 VECTOR_SCALE = 0.5
 VECTOR_WINDOW = 4
-_MAX_CACHED_SENTENCES = 4096
-_sentence_rows_cache: dict[tuple, np.ndarray] = {}
 
 
 # --------------------------------------------------------------------------------------
@@ -344,35 +342,26 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 # --------------------------------------------------------------------------------------
 # Contextual word vectors of a mention's sentence
 
-def sentence_rows(sentences: Sequence[Span]) -> list[np.ndarray]:
-    """The word vectors (tokens x width) of each sentence: the output of the embedding
-    layer of the pipeline's tok2vec (hash embeddings of each token's norm, prefix, suffix
-    and shape, mixed by one maxout layer), before its convolutions. Each row depends on
-    its token alone, so it is the same wherever the sentence stands; and this layer costs
-    about a tenth of the whole tok2vec, which the analysis does not keep (it drops the
-    tensor after parsing). Cached by the sentence's words; one batch for all the
-    sentences not cached yet."""
+def doc_rows(docs: Sequence[Doc]) -> list[np.ndarray]:
+    """The word vectors (tokens x width) of each doc: the output of the embedding layer of
+    the pipeline's tok2vec (hash embeddings of each token's norm, prefix, suffix and
+    shape, mixed by one maxout layer), before its convolutions. Each row depends on its
+    token alone, so a sentence gets the same rows wherever it stands; and the layer costs
+    about a tenth of the whole tok2vec, whose tensor the analysis does not keep."""
     from helpers.pipeline import load_model  # here, so importing this module stays light
 
-    keys = [tuple((token.orth, token.norm) for token in sentence) for sentence in sentences]
-    todo = {key: sentence for key, sentence in zip(keys, sentences) if key not in _sentence_rows_cache}
-    if todo:
-        if len(_sentence_rows_cache) + len(todo) > _MAX_CACHED_SENTENCES:
-            _sentence_rows_cache.clear()
-            todo = dict(zip(keys, sentences))
-        embed = load_model().get_pipe("tok2vec").model.get_ref("embed")
-        rows = embed.predict([sentence.as_doc() for sentence in todo.values()])
-        for key, matrix in zip(todo, rows):
-            _sentence_rows_cache[key] = np.asarray(matrix, dtype=float)
-    return [_sentence_rows_cache[key] for key in keys]
+    if not docs:
+        return []
+    embed = load_model().get_pipe("tok2vec").model.get_ref("embed")
+    return [np.asarray(rows, dtype=float) for rows in embed.predict(list(docs))]
 
 
 def mention_vectors(mention: Span, rows: np.ndarray | None = None) -> dict[str, tuple[tuple[int, ...], np.ndarray]]:
     """For each of VECTOR_GROUPS: (token indices, their word vectors) around the mention;
-    `rows` are its sentence's rows from `sentence_rows` (computed when not given)."""
+    `rows` are its doc's rows from `doc_rows` (computed when not given)."""
     sentence = mention.sent
     if rows is None:
-        rows = sentence_rows([sentence])[0]
+        rows = doc_rows([mention.doc])[0]
     inside = range(max(mention.start, sentence.start), min(mention.end, sentence.end))
     groups = {
         "ts": [t.i for t in sentence if t.i not in inside and not t.is_punct],
@@ -380,7 +369,7 @@ def mention_vectors(mention: Span, rows: np.ndarray | None = None) -> dict[str, 
         "tw": [i for i in range(max(mention.start - VECTOR_WINDOW, sentence.start),
                                 min(mention.end + VECTOR_WINDOW, sentence.end)) if i not in inside],
     }
-    return {name: (tuple(indices), rows[[i - sentence.start for i in indices]])
+    return {name: (tuple(indices), rows[indices])
             for name, indices in groups.items() if indices}
 
 
@@ -484,28 +473,18 @@ def mention_span(doc: Doc, start: int, end: int) -> Span | None:
 # --------------------------------------------------------------------------------------
 # Sentiment towards mentions
 
-def score_mention(doc: Doc, start: int, end: int) -> dict:
-    """Label, score (P(positive) - P(negative)), probabilities and flag for one mention."""
+def score_mention(doc: Doc, start: int, end: int, rows: np.ndarray | None = None) -> dict:
+    """Label, score (P(positive) - P(negative)), probabilities and flag for one mention;
+    `rows`: the doc's word vectors (`doc_rows`), computed when not given."""
     span = mention_span(doc, start, end)
     flag = "empty" if span is None else text_flag(span.sent.text)
     if flag:
         return {"label": "neutral", "score": 0.0, "probabilities": (0.0, 1.0, 0.0), "flag": flag}
     model = load_target_model()
-    probabilities = model.probabilities(mention_features(span), mention_vectors(span))
+    probabilities = model.probabilities(mention_features(span), mention_vectors(span, rows))
     return {"label": model.classes[int(np.argmax(probabilities))],
             "score": _probability_score(model, probabilities),
             "probabilities": tuple(round(float(p), 6) for p in probabilities), "flag": None}
-
-
-def _prefetch_rows(mentions: Iterable[tuple[Doc, int, int]]) -> None:
-    """Word vectors of the sentences of all these mentions, in one batch (then cached)."""
-    sentences = {}
-    for doc, start, end in mentions:
-        span = mention_span(doc, start, end)
-        if span is not None:
-            sentences[(id(doc), span.sent.start)] = span.sent
-    if sentences:
-        sentence_rows(list(sentences.values()))
 
 
 def _probability_score(model: TargetModel, probabilities: np.ndarray) -> float:
@@ -527,8 +506,9 @@ def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -
     """`score_targets` for many (text, spans) pairs, parsed together (faster than one by one)."""
     items = [(text or "", list(spans)) for text, spans in items]
     docs = _parse_for_targets([text for text, _ in items])
-    _prefetch_rows((doc, start, end) for doc, (_, spans) in zip(docs, items) for start, end in spans)
-    return [[score_mention(doc, start, end) for start, end in spans]
+    rows = doc_rows([doc for doc, (_, spans) in zip(docs, items) if spans])
+    rows_of = dict(zip((id(doc) for doc, (_, spans) in zip(docs, items) if spans), rows))
+    return [[score_mention(doc, start, end, rows_of[id(doc)]) for start, end in spans]
             for doc, (_, spans) in zip(docs, items)]
 
 
@@ -655,10 +635,10 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
             name = entity.get("canonical") or context.text[entity["start_char"]:entity["end_char"]]
             mentions[name].append(entity)
     model = load_target_model()
-    _prefetch_rows((context.doc, e["start_char"], e["end_char"]) for es in mentions.values() for e in es)
+    vectors = doc_rows([context.doc])[0] if mentions else None
     rows = []
     for name, entities in sorted(mentions.items()):
-        scored = [score_mention(context.doc, e["start_char"], e["end_char"]) for e in entities]
+        scored = [score_mention(context.doc, e["start_char"], e["end_char"], vectors) for e in entities]
         judged = [row["probabilities"] for row in scored if not row["flag"]]
         if judged:
             mean = np.mean(judged, axis=0)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from helpers.pipeline import load_model, model_id  # noqa: E402
 from helpers.sentiment import (LABELS, MODEL_PATH, SKIPPED_FOR_TARGETS, VECTOR_GROUPS,  # noqa: E402
                                VECTOR_SCALE, VECTOR_WINDOW, merged_features, mention_features,
-                               mention_span, mention_vectors, sentence_rows, vector_features)
+                               doc_rows, mention_span, mention_vectors, vector_features)
 
 DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
 CV_RESULTS = ROOT / "benchmarks" / "results" / "sentiment_cv.json"
@@ -67,18 +67,15 @@ def featurise(rows: list[dict]) -> list[dict[str, float]]:
     sentences = sorted({row["sentence"] for row in rows})
     with nlp.select_pipes(disable=list(SKIPPED_FOR_TARGETS)):
         docs = dict(zip(sentences, nlp.pipe(sentences, batch_size=64)))
-    spans = [mention_span(docs[row["sentence"]], row["from"], row["to"]) for row in rows]
+    rows_of = dict(zip(sentences, doc_rows([docs[sentence] for sentence in sentences])))
     features = []
-    for start in range(0, len(spans), 2000):  # the sentence cache holds 4,096
-        chunk = spans[start:start + 2000]
-        judged = [span for span in chunk if span is not None]
-        rows_of = dict(zip((id(span) for span in judged), sentence_rows([span.sent for span in judged])))
-        for span in chunk:
-            if span is None:
-                features.append({})
-                continue
-            vectors = mention_vectors(span, rows_of[id(span)])
-            features.append({**merged_features(mention_features(span)), **vector_features(vectors)})
+    for row in rows:
+        span = mention_span(docs[row["sentence"]], row["from"], row["to"])
+        if span is None:
+            features.append({})
+            continue
+        vectors = mention_vectors(span, rows_of[row["sentence"]])
+        features.append({**merged_features(mention_features(span)), **vector_features(vectors)})
     return features
 
 

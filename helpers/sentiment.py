@@ -408,9 +408,14 @@ class TargetModel:
             if row is not None:
                 total += value * row
         for name, (_, matrix) in (vectors or {}).items():
-            if name in self.vectors:
+            if self._fits(name, matrix):
                 total += VECTOR_SCALE * matrix.mean(axis=0) @ self.vectors[name]
         return total
+
+    def _fits(self, name: str, matrix: np.ndarray) -> bool:
+        """Whether word vectors of this width have weights (another spaCy pipeline, set by
+        HELPERS_MODEL, can have another width: then only the named features count)."""
+        return name in self.vectors and matrix.shape[1] == self.vectors[name].shape[0]
 
     def probabilities(self, features, vectors: dict | None = None) -> np.ndarray:
         logits = self.logits(features, vectors)
@@ -438,7 +443,7 @@ class TargetModel:
             for token in tokens:
                 pushes[token] += push / len(tokens)
         for name, (indices, matrix) in (vectors or {}).items():
-            if name not in self.vectors:
+            if not self._fits(name, matrix):
                 continue
             direction = self.vectors[name][:, positive] - self.vectors[name][:, negative]
             for token, push in zip(indices, VECTOR_SCALE * matrix @ direction / len(indices)):

@@ -8,8 +8,11 @@ Two methods, named in the `method` column:
   NewsMTSC (`scripts/train_sentiment.py`). Its features look at the mention's sentence
   from the mention's point of view: lexicon words weighted by their distance in the
   dependency tree, the mention's syntactic role and the words that govern it, words near
-  it, and the sentence's words with the mention masked. The model is plain JSON
-  (`helpers/data/target_sentiment.json`): feature name -> one weight per class.
+  it, and the sentence's words with the mention masked; and the mean word vectors of
+  spaCy's own tok2vec embedding layer over the sentence, the mention and the words
+  around it. The model is plain JSON (`helpers/data/target_sentiment.json`): feature name
+  -> one weight per class, and one weight matrix per group of word vectors. Both parts are
+  linear, so each word's push on the score is exact (`TargetModel.token_weights`).
 
 Every score is in [-1, 1] (for `target-lr`: P(positive) - P(negative)). Text too empty,
 short or un-English to judge gets score 0, label `neutral` and a `flag`.
@@ -61,6 +64,13 @@ PRONOUN_TAGS = {"PRP", "PRP$", "WP", "WP$"}
 # `target_sentiment` can skip the slower rule components and NER (same tags and tree).
 SKIPPED_FOR_TARGETS = ("attribute_ruler", "lemmatizer", "ner")
 MENTION = "<T>"
+# Word-vector features: groups of tokens whose word vectors are averaged (`ts` the
+# sentence without the mention and punctuation, `tm` the mention, `tw` the words within
+# VECTOR_WINDOW of it), each mean scaled by VECTOR_SCALE so one L2 penalty suits them and
+# the sparse features (chosen by cross-validation on train, scripts/train_sentiment.py).
+VECTOR_GROUPS = ("ts", "tm", "tw")
+VECTOR_SCALE = 0.5
+VECTOR_WINDOW = 4
 
 
 # --------------------------------------------------------------------------------------
@@ -330,40 +340,95 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
 
 # --------------------------------------------------------------------------------------
+# Contextual word vectors of a mention's sentence
+
+def doc_rows(docs: Sequence[Doc]) -> list[np.ndarray]:
+    """The word vectors (tokens x width) of each doc: the output of the embedding layer of
+    the pipeline's tok2vec (hash embeddings of each token's norm, prefix, suffix and
+    shape, mixed by one maxout layer), before its convolutions. Each row depends on its
+    token alone, so a sentence gets the same rows wherever it stands; and the layer costs
+    about a tenth of the whole tok2vec, whose tensor the analysis does not keep."""
+    from helpers.pipeline import load_model  # here, so importing this module stays light
+
+    if not docs:
+        return []
+    embed = load_model().get_pipe("tok2vec").model.get_ref("embed")
+    return [np.asarray(rows, dtype=float) for rows in embed.predict(list(docs))]
+
+
+def mention_vectors(mention: Span, rows: np.ndarray | None = None) -> dict[str, tuple[tuple[int, ...], np.ndarray]]:
+    """For each of VECTOR_GROUPS: (token indices, their word vectors) around the mention;
+    `rows` are its doc's rows from `doc_rows` (computed when not given)."""
+    sentence = mention.sent
+    if rows is None:
+        rows = doc_rows([mention.doc])[0]
+    inside = range(max(mention.start, sentence.start), min(mention.end, sentence.end))
+    groups = {
+        "ts": [t.i for t in sentence if t.i not in inside and not t.is_punct],
+        "tm": list(inside),
+        "tw": [i for i in range(max(mention.start - VECTOR_WINDOW, sentence.start),
+                                min(mention.end + VECTOR_WINDOW, sentence.end)) if i not in inside],
+    }
+    return {name: (tuple(indices), rows[indices])
+            for name, indices in groups.items() if indices}
+
+
+def vector_features(vectors: dict[str, tuple[tuple[int, ...], np.ndarray]]) -> dict[str, float]:
+    """The word-vector part of a mention's features by name (`ts:0` ...), as trained."""
+    return {f"{name}:{k}": float(value) for name, (_, matrix) in vectors.items()
+            for k, value in enumerate(VECTOR_SCALE * matrix.mean(axis=0))}
+
+
+# --------------------------------------------------------------------------------------
 # The trained model
 
 class TargetModel:
-    """Multinomial logistic regression over named features, read from JSON (no pickle)."""
+    """Multinomial logistic regression over named features and averaged word vectors, read
+    from JSON (no pickle)."""
 
     def __init__(self, classes: Sequence[str], intercept: Sequence[float],
-                 weights: dict[str, Sequence[float]]):
+                 weights: dict[str, Sequence[float]],
+                 vectors: dict[str, Sequence[Sequence[float]]] | None = None):
         self.classes = tuple(classes)
         self.intercept = np.asarray(intercept, dtype=float)
         self.weights = {name: np.asarray(row, dtype=float) for name, row in weights.items()}
+        # group -> (width x classes) weights of its mean tok2vec row (times VECTOR_SCALE)
+        self.vectors = {name: np.asarray(matrix, dtype=float) for name, matrix in (vectors or {}).items()}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TargetModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["classes"], data["intercept"], data["weights"])
+        return cls(data["classes"], data["intercept"], data["weights"], data.get("vectors"))
 
-    def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]]) -> np.ndarray:
+    def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]],
+               vectors: dict | None = None) -> np.ndarray:
         total = self.intercept.copy()
         for name, value in merged_features(features).items():
             row = self.weights.get(name)
             if row is not None:
                 total += value * row
+        for name, (_, matrix) in (vectors or {}).items():
+            if self._fits(name, matrix):
+                total += VECTOR_SCALE * matrix.mean(axis=0) @ self.vectors[name]
         return total
 
-    def probabilities(self, features) -> np.ndarray:
-        logits = self.logits(features)
+    def _fits(self, name: str, matrix: np.ndarray) -> bool:
+        """Whether word vectors of this width have weights (another spaCy pipeline, set by
+        HELPERS_MODEL, can have another width: then only the named features count)."""
+        return name in self.vectors and matrix.shape[1] == self.vectors[name].shape[0]
+
+    def probabilities(self, features, vectors: dict | None = None) -> np.ndarray:
+        logits = self.logits(features, vectors)
         exp = np.exp(logits - logits.max())
         return exp / exp.sum()
 
-    def token_weights(self, features) -> dict[int, float]:
+    def token_weights(self, features, vectors: dict | None = None) -> dict[int, float]:
         """How much each token pushed towards positive rather than negative: each feature's
         part of (positive logit - negative logit), shared among the occurrences it was
         counted from in proportion to their values, and evenly among each one's tokens.
-        The mention's own tokens carry its grammatical role."""
+        The mention's own tokens carry its grammatical role. A word-vector group's part is
+        exactly the sum over its tokens of VECTOR_SCALE * row / n . (w_pos - w_neg), so each
+        token gets its own term (the model is linear in every token's row)."""
         positive, negative = self.classes.index("positive"), self.classes.index("negative")
         raw: dict[str, float] = defaultdict(float)
         for name, value, _ in features:
@@ -377,6 +442,12 @@ class TargetModel:
             push = merged[name] * value / raw[name] * (row[positive] - row[negative])
             for token in tokens:
                 pushes[token] += push / len(tokens)
+        for name, (indices, matrix) in (vectors or {}).items():
+            if not self._fits(name, matrix):
+                continue
+            direction = self.vectors[name][:, positive] - self.vectors[name][:, negative]
+            for token, push in zip(indices, VECTOR_SCALE * matrix @ direction / len(indices)):
+                pushes[token] += float(push)
         return dict(pushes)
 
 
@@ -407,14 +478,15 @@ def mention_span(doc: Doc, start: int, end: int) -> Span | None:
 # --------------------------------------------------------------------------------------
 # Sentiment towards mentions
 
-def score_mention(doc: Doc, start: int, end: int) -> dict:
-    """Label, score (P(positive) - P(negative)), probabilities and flag for one mention."""
+def score_mention(doc: Doc, start: int, end: int, rows: np.ndarray | None = None) -> dict:
+    """Label, score (P(positive) - P(negative)), probabilities and flag for one mention;
+    `rows`: the doc's word vectors (`doc_rows`), computed when not given."""
     span = mention_span(doc, start, end)
     flag = "empty" if span is None else text_flag(span.sent.text)
     if flag:
         return {"label": "neutral", "score": 0.0, "probabilities": (0.0, 1.0, 0.0), "flag": flag}
     model = load_target_model()
-    probabilities = model.probabilities(mention_features(span))
+    probabilities = model.probabilities(mention_features(span), mention_vectors(span, rows))
     return {"label": model.classes[int(np.argmax(probabilities))],
             "score": _probability_score(model, probabilities),
             "probabilities": tuple(round(float(p), 6) for p in probabilities), "flag": None}
@@ -439,7 +511,9 @@ def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -
     """`score_targets` for many (text, spans) pairs, parsed together (faster than one by one)."""
     items = [(text or "", list(spans)) for text, spans in items]
     docs = _parse_for_targets([text for text, _ in items])
-    return [[score_mention(doc, start, end) for start, end in spans]
+    rows = doc_rows([doc for doc, (_, spans) in zip(docs, items) if spans])
+    rows_of = dict(zip((id(doc) for doc, (_, spans) in zip(docs, items) if spans), rows))
+    return [[score_mention(doc, start, end, rows_of[id(doc)]) for start, end in spans]
             for doc, (_, spans) in zip(docs, items)]
 
 
@@ -462,7 +536,7 @@ def explain_mention(doc: Doc, start: int, end: int) -> list[tuple[int, int, floa
     span = mention_span(doc, start, end)
     if span is None or text_flag(span.sent.text):
         return []
-    pushes = load_target_model().token_weights(mention_features(span))
+    pushes = load_target_model().token_weights(mention_features(span), mention_vectors(span))
     return sorted((doc[i].idx, doc[i].idx + len(doc[i].text), round(float(weight), 3))
                   for i, weight in pushes.items() if round(float(weight), 3))
 
@@ -566,9 +640,10 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
             name = entity.get("canonical") or context.text[entity["start_char"]:entity["end_char"]]
             mentions[name].append(entity)
     model = load_target_model()
+    vectors = doc_rows([context.doc])[0] if mentions else None
     rows = []
     for name, entities in sorted(mentions.items()):
-        scored = [score_mention(context.doc, e["start_char"], e["end_char"]) for e in entities]
+        scored = [score_mention(context.doc, e["start_char"], e["end_char"], vectors) for e in entities]
         judged = [row["probabilities"] for row in scored if not row["flag"]]
         if judged:
             mean = np.mean(judged, axis=0)

@@ -130,6 +130,37 @@ def test_target_explanation_names_the_words_that_pushed():
     assert all(0 <= start < end <= len(text) for start, end, _ in weights)
 
 
+def test_target_explanation_adds_up_to_the_score(nlp):
+    """Every word's push, word vectors included, sums to the model's positive-minus-negative
+    logit (less the intercept): the explanation is the model, not an approximation."""
+    text = "The mayor thanked the volunteers, but critics accused the council of wasting money."
+    doc = sentiment._parse_for_targets([text])[0]
+    model = sentiment.load_target_model()
+    positive, negative = model.classes.index("positive"), model.classes.index("negative")
+    for mention in ("mayor", "volunteers", "council"):
+        start = text.index(mention)
+        span = sentiment.mention_span(doc, start, start + len(mention))
+        features, vectors = sentiment.mention_features(span), sentiment.mention_vectors(span)
+        logits = model.logits(features, vectors)
+        pushes = model.token_weights(features, vectors)
+        expected = logits[positive] - logits[negative] - (model.intercept[positive] - model.intercept[negative])
+        assert sum(pushes.values()) == pytest.approx(expected, abs=1e-6)
+        assert set(vectors) == set(sentiment.VECTOR_GROUPS)
+
+
+def test_word_vectors_of_a_sentence_do_not_depend_on_its_neighbours():
+    sentence = "Critics accused the council of wasting money."
+    alone = sentiment._parse_for_targets([sentence])[0]
+    longer = sentiment._parse_for_targets(["The mayor spoke on Monday. " + sentence])[0]
+    (first,) = list(alone.sents)
+    last = list(longer.sents)[-1]
+    assert last.text == first.text
+    rows_alone = sentiment.doc_rows([alone])[0][first.start:first.end]
+    rows_inside = sentiment.doc_rows([longer])[0][last.start:last.end]
+    assert rows_alone.shape == rows_inside.shape
+    assert abs(rows_alone - rows_inside).max() < 1e-5
+
+
 def test_tone_explanation_follows_the_lexicon_and_negation():
     text = "The talks were not good; the shelling was terrible."
     words = {text[s:e]: w for s, e, w in sentiment.explain_tone(text)}
@@ -151,6 +182,9 @@ def test_model_file_is_small_json_without_pickle():
     assert path.stat().st_size < 20_000_000
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["classes"] == ["negative", "neutral", "positive"]
+    assert set(data["vectors"]) == set(sentiment.VECTOR_GROUPS)
+    assert all(len(row) == 3 for matrix in data["vectors"].values() for row in matrix)
+    assert "dev" in data["trained_on"]
     assert not list(path.parent.glob("*.pkl")) and not list(path.parent.glob("*.joblib"))
 
 

@@ -344,15 +344,17 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
 def doc_rows(docs: Sequence[Doc]) -> list[np.ndarray]:
     """The word vectors (tokens x width) of each doc: the output of the embedding layer of
-    the pipeline's tok2vec (hash embeddings of each token's norm, prefix, suffix and
-    shape, mixed by one maxout layer), before its convolutions. Each row depends on its
+    the pinned pipeline's tok2vec (hash embeddings of each token's norm, prefix, suffix and
+    shape, mixed by one maxout layer), before its convolutions. The model's weights were
+    trained on this layer, so it is used whichever pipeline parsed the doc (`--model`,
+    HELPERS_MODEL): it reads only each token's text attributes. Each row depends on its
     token alone, so a sentence gets the same rows wherever it stands; and the layer costs
     about a tenth of the whole tok2vec, whose tensor the analysis does not keep."""
-    from helpers.pipeline import load_model  # here, so importing this module stays light
+    from helpers.pipeline import DEFAULT_MODEL, load_model  # here: importing stays light
 
     if not docs:
         return []
-    embed = load_model().get_pipe("tok2vec").model.get_ref("embed")
+    embed = load_model(DEFAULT_MODEL).get_pipe("tok2vec").model.get_ref("embed")
     return [np.asarray(rows, dtype=float) for rows in embed.predict(list(docs))]
 
 
@@ -408,14 +410,8 @@ class TargetModel:
             if row is not None:
                 total += value * row
         for name, (_, matrix) in (vectors or {}).items():
-            if self._fits(name, matrix):
-                total += VECTOR_SCALE * matrix.mean(axis=0) @ self.vectors[name]
+            total += VECTOR_SCALE * matrix.mean(axis=0) @ self.vectors[name]
         return total
-
-    def _fits(self, name: str, matrix: np.ndarray) -> bool:
-        """Whether word vectors of this width have weights (another spaCy pipeline, set by
-        HELPERS_MODEL, can have another width: then only the named features count)."""
-        return name in self.vectors and matrix.shape[1] == self.vectors[name].shape[0]
 
     def probabilities(self, features, vectors: dict | None = None) -> np.ndarray:
         logits = self.logits(features, vectors)
@@ -443,8 +439,6 @@ class TargetModel:
             for token in tokens:
                 pushes[token] += push / len(tokens)
         for name, (indices, matrix) in (vectors or {}).items():
-            if not self._fits(name, matrix):
-                continue
             direction = self.vectors[name][:, positive] - self.vectors[name][:, negative]
             for token, push in zip(indices, VECTOR_SCALE * matrix @ direction / len(indices)):
                 pushes[token] += float(push)

@@ -32,7 +32,7 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers.pipeline import load_model, model_id  # noqa: E402
+from helpers.pipeline import DEFAULT_MODEL, load_model, model_id  # noqa: E402
 from helpers.sentiment import (LABELS, MODEL_PATH, SKIPPED_FOR_TARGETS, VECTOR_GROUPS,  # noqa: E402
                                VECTOR_SCALE, VECTOR_WINDOW, merged_features, mention_features,
                                doc_rows, mention_span, mention_vectors, vector_features)
@@ -134,7 +134,7 @@ def save(vectorizer: DictVectorizer, classifier: LogisticRegression, path: Path,
     vectors = {group: [by_index[i] for i in range(len(by_index))] for group, by_index in vectors.items()}
     model = {"classes": classes, "intercept": [round(float(b), 5) for b in classifier.intercept_],
              "trained_on": trained_on, "C": C, "min_count": MIN_COUNT,
-             "vectors_from": f"{model_id(load_model())} tok2vec embedding layer",
+             "vectors_from": f"{model_id(load_model(DEFAULT_MODEL))} tok2vec embedding layer",
              "vector_scale": VECTOR_SCALE, "vector_window": VECTOR_WINDOW,
              "weights": weights, "vectors": vectors}
     path.parent.mkdir(parents=True, exist_ok=True)

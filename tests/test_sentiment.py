@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
+import spacy
 
 import helpers
 from helpers import sentiment
@@ -214,3 +216,12 @@ def test_notebook_helpers_on_the_seed(seed_analysis):
     mentions = sentiment.mention_sentiment(seed_analysis, ["Russia"])
     explained = sentiment.explained_mentions(seed_analysis, mentions, limit=2)
     assert len(explained) == 2 and all("strongest words" in caption for caption, _, _ in explained)
+
+
+def test_word_vectors_come_from_the_pinned_pipeline_whichever_parsed_the_doc(nlp):
+    # The model's vector weights were trained on the pinned pipeline's embedding layer, so a
+    # doc parsed by another pipeline (here a blank one) gets the same rows.
+    text = "Critics condemned the ministry for its reckless plan."
+    parsed = nlp(text)
+    blank = spacy.blank("en")(text)
+    assert np.allclose(sentiment.doc_rows([parsed])[0], sentiment.doc_rows([blank])[0])

@@ -11,6 +11,7 @@ import spacy
 
 import helpers
 from helpers import sentiment
+from helpers.pipeline import DEFAULT_MODEL, load_model
 from tests.conftest import FIXTURES, ROOT, analyse_text
 
 LEVELS = {"article", "paragraph", "sentence", "quote", "entity"}
@@ -225,3 +226,12 @@ def test_word_vectors_come_from_the_pinned_pipeline_whichever_parsed_the_doc(nlp
     parsed = nlp(text)
     blank = spacy.blank("en")(text)
     assert np.allclose(sentiment.doc_rows([parsed])[0], sentiment.doc_rows([blank])[0])
+
+
+def test_word_vectors_kept_across_docs_equal_the_embedding_layer_run_on_each_doc(nlp):
+    embed = load_model(DEFAULT_MODEL).get_pipe("tok2vec").model.get_ref("embed")
+    docs = [nlp("Ukraine's president thanked NATO allies."),
+            nlp("NATO allies condemned the strikes on Ukraine's cities."), nlp("")]
+    for doc, rows in zip(docs, sentiment.doc_rows(docs)):  # the second reuses rows of the first
+        assert rows.shape == (len(doc), 96)
+        assert np.array_equal(rows, np.asarray(embed.predict([doc])[0], dtype=float))

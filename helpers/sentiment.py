@@ -413,7 +413,13 @@ def mention_vectors(mention: Span, rows: np.ndarray | None = None) -> dict[str, 
 def vector_features(vectors: dict[str, tuple[tuple[int, ...], np.ndarray]]) -> dict[str, float]:
     """The word-vector part of a mention's features by name (`ts:0` ...), as trained."""
     return {f"{name}:{k}": float(value) for name, (_, matrix) in vectors.items()
-            for k, value in enumerate(VECTOR_SCALE * matrix.mean(axis=0))}
+            for k, value in enumerate(_group_vector(matrix))}
+
+
+def _group_vector(matrix: np.ndarray) -> np.ndarray:
+    """A group's feature vector: the mean of its tokens' rows, scaled so that one L2 penalty
+    suits it and the named features."""
+    return VECTOR_SCALE * matrix.mean(axis=0)
 
 
 # --------------------------------------------------------------------------------------
@@ -424,18 +430,23 @@ class TargetModel:
     from JSON (no pickle)."""
 
     def __init__(self, classes: Sequence[str], intercept: Sequence[float],
-                 weights: dict[str, Sequence[float]],
-                 vectors: dict[str, Sequence[Sequence[float]]] | None = None):
+                 weights: dict[str, Sequence[float]], vectors: dict[str, Sequence[Sequence[float]]]):
         self.classes = tuple(classes)
         self.intercept = np.asarray(intercept, dtype=float)
         self.weights = {name: np.asarray(row, dtype=float) for name, row in weights.items()}
-        # group -> (width x classes) weights of its mean tok2vec row (times VECTOR_SCALE)
-        self.vectors = {name: np.asarray(matrix, dtype=float) for name, matrix in (vectors or {}).items()}
+        # group -> (width x classes) weights of its `_group_vector`
+        self.vectors = {name: np.asarray(matrix, dtype=float) for name, matrix in vectors.items()}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TargetModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["classes"], data["intercept"], data["weights"], data.get("vectors"))
+        settings = (data.get("vector_scale"), data.get("vector_window"), sorted(data.get("vectors", {})))
+        if settings != (VECTOR_SCALE, VECTOR_WINDOW, sorted(VECTOR_GROUPS)):
+            # The features are built with this module's settings: a model trained with others
+            # would score silently wrong.
+            raise ValueError(f"{path.name} was trained with other word-vector settings {settings}; "
+                             "rebuild it with scripts/train_sentiment.py")
+        return cls(data["classes"], data["intercept"], data["weights"], data["vectors"])
 
     def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]],
                vectors: dict | None = None) -> np.ndarray:
@@ -445,7 +456,7 @@ class TargetModel:
             if row is not None:
                 total += value * row
         for name, (_, matrix) in (vectors or {}).items():
-            total += VECTOR_SCALE * matrix.mean(axis=0) @ self.vectors[name]
+            total += _group_vector(matrix) @ self.vectors[name]
         return total
 
     def probabilities(self, features, vectors: dict | None = None) -> np.ndarray:
@@ -540,10 +551,12 @@ def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -
     """`score_targets` for many (text, spans) pairs, parsed together (faster than one by one)."""
     items = [(text or "", list(spans)) for text, spans in items]
     docs = _parse_for_targets([text for text, _ in items])
-    rows = doc_rows([doc for doc, (_, spans) in zip(docs, items) if spans])
-    rows_of = dict(zip((id(doc) for doc, (_, spans) in zip(docs, items) if spans), rows))
-    return [[score_mention(doc, start, end, rows_of[id(doc)]) for start, end in spans]
-            for doc, (_, spans) in zip(docs, items)]
+    rows = iter(doc_rows([doc for doc, (_, spans) in zip(docs, items) if spans]))
+    scored = []
+    for doc, (_, spans) in zip(docs, items):
+        doc_vectors = next(rows) if spans else None
+        scored.append([score_mention(doc, start, end, doc_vectors) for start, end in spans])
+    return scored
 
 
 def score_targets(text: str, spans: Sequence[tuple[int, int]]) -> list[dict]:

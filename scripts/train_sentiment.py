@@ -53,7 +53,7 @@ def read_rows(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def article(row_id: str) -> str:
+def cv_group(row_id: str) -> str:
     """The group of a row for cross-validation: its POLUSA article, or its AllSides story
     (`allsides_<article>_<story>_...`: one story's articles from several outlets)."""
     parts = row_id.split("_")
@@ -79,12 +79,12 @@ def featurise(rows: list[dict]) -> list[dict[str, float]]:
     return features
 
 
-def fit(features: list[dict[str, float]], labels: list[str], c: float = C):
+def fit(features: list[dict[str, float]], labels: list[str]):
     counts = Counter(name for row in features for name in row)
     kept = [{k: v for k, v in row.items() if counts[k] >= MIN_COUNT} for row in features]
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform(kept)
-    classifier = LogisticRegression(C=c, max_iter=3000)
+    classifier = LogisticRegression(C=C, max_iter=3000)
     classifier.fit(matrix, labels)
     return vectorizer, classifier
 
@@ -100,7 +100,7 @@ def estimate(train: list[dict], features: list[dict], labels: list[str], dev: di
     labels_array = np.array(labels)
     folds = []
     for number, (fitted, held) in enumerate(GroupKFold(n_splits=FOLDS).split(
-            features, labels, [article(row["id"]) for row in train])):
+            features, labels, [cv_group(row["id"]) for row in train])):
         vectorizer, classifier = fit([features[i] for i in fitted], labels_array[fitted])
         folds.append(scores(vectorizer, classifier, [features[i] for i in held],
                             list(labels_array[held])))

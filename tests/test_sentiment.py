@@ -235,3 +235,12 @@ def test_word_vectors_kept_across_docs_equal_the_embedding_layer_run_on_each_doc
     for doc, rows in zip(docs, sentiment.doc_rows(docs)):  # the second reuses rows of the first
         assert rows.shape == (len(doc), 96)
         assert np.array_equal(rows, np.asarray(embed.predict([doc])[0], dtype=float))
+
+
+def test_a_model_file_trained_with_other_word_vector_settings_is_refused(tmp_path):
+    model = json.loads(sentiment.MODEL_PATH.read_text(encoding="utf-8"))
+    model["vector_window"] = sentiment.VECTOR_WINDOW + 2
+    changed = tmp_path / "target_sentiment.json"
+    changed.write_text(json.dumps(model), encoding="utf-8")
+    with pytest.raises(ValueError, match="rebuild it with scripts/train_sentiment.py"):
+        sentiment.TargetModel.load(changed)

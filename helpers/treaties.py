@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -417,21 +417,59 @@ def _with_anaphora(text: str, names: list[Mention], layout: _Layout) -> list[Men
 
     A resolved anaphor is itself a mention, so a chain of "this treaty" through a long briefing
     keeps its instrument salient."""
-    mentions = list(names)
+    discourse = _Discourse(names, layout)
     named_spans = [(mention.start, mention.end) for mention in names]
     for match in ANAPHOR.finditer(text):
         start, end = match.span()
         if any(s < end and start < e for s, e in named_spans) or not _is_anaphor(text, match):
             continue
-        starts = [mention.start for mention in mentions]
-        before = [mention for mention in mentions[:bisect_right(starts, start)] if mention.end <= start]
-        treaty = _antecedent(text, match, before, layout)
+        discourse.count_until(start)
+        treaty = _antecedent(text, match, discourse)
         if treaty:
             modifiers = match.group("modifiers").split()
             presents_topic = match.group("determiner").lower() == "this" or "new" in modifiers
-            mention = Mention(match.start("modifiers"), end, treaty, presents_topic)
-            mentions.insert(bisect_right(starts, mention.start), mention)
-    return mentions
+            discourse.add(Mention(match.start("modifiers"), end, treaty, presents_topic))
+    return discourse.mentions
+
+
+class _Discourse:
+    """A document's mentions in order of start, and for those counted so far (every mention that
+    starts before the anaphor being resolved) each instrument's salience, kept running as the
+    anaphora are resolved left to right: resolving one then costs time in the number of
+    instruments, not of mentions (rebuilding them per anaphor was quadratic in a long briefing)."""
+
+    def __init__(self, names: list[Mention], layout: _Layout):
+        self.layout = layout
+        self.mentions = list(names)
+        self.starts = [mention.start for mention in names]
+        self.counted = 0  # mentions[:counted] are in the figures below
+        self.salience: Counter = Counter()
+        self.last_end: dict[Treaty, int] = {}
+        self.in_lead: set[Treaty] = set()
+
+    def count_until(self, position: int) -> None:
+        """Count the mentions that start at or before `position`."""
+        while self.counted < len(self.mentions) and self.mentions[self.counted].start <= position:
+            mention = self.mentions[self.counted]
+            in_lead = mention.start < self.layout.lead_end
+            self.salience[mention.treaty] += PROMINENT_MENTION_WEIGHT if in_lead or mention.presents_topic else 1
+            self.last_end[mention.treaty] = mention.end
+            if in_lead:
+                self.in_lead.add(mention.treaty)
+            self.counted += 1
+
+    def add(self, mention: Mention) -> None:
+        index = bisect_right(self.starts, mention.start)
+        self.mentions.insert(index, mention)
+        self.starts.insert(index, mention.start)
+
+    def last(self) -> Mention | None:
+        return self.mentions[self.counted - 1] if self.counted else None
+
+    def counted_between(self, start: int, end: int) -> list[Mention]:
+        """The counted mentions that start in start:end."""
+        return self.mentions[bisect_left(self.starts, start, 0, self.counted):
+                             bisect_left(self.starts, end, 0, self.counted)]
 
 
 def _is_anaphor(text: str, match: re.Match) -> bool:
@@ -449,38 +487,37 @@ def _is_anaphor(text: str, match: re.Match) -> bool:
         not THAT_AS_CONJUNCTION.search(text, max(0, match.start() - 30), match.start())
 
 
-def _antecedent(text: str, match: re.Match, before: list[Mention], layout: _Layout) -> Treaty | None:
+def _antecedent(text: str, match: re.Match, discourse: _Discourse) -> Treaty | None:
     """The instrument an anaphor means, among those mentioned before it and whose kind fits.
 
     One named in the same sentence (the latest, preferring one whose name has the anaphor's
     noun), else the only one named in the previous sentence; else (nothing there, or a list of
     several) among those it can reach (the document's topic, and instruments named within
     ANAPHOR_CONTEXT_CHARS) one whose name has the noun, the most salient, the latest."""
-    if not before:
+    latest = discourse.last()
+    if latest is None:
         return None
-    if COORDINATED.fullmatch(text, before[-1].end, match.start()):
-        return before[-1].treaty  # "the treaty and the protocol": that treaty's own protocol
-    fitting = [mention for mention in before if _can_mean(match, mention.treaty, layout.writing_year)]
+    if COORDINATED.fullmatch(text, latest.end, match.start()):
+        return latest.treaty  # "the treaty and the protocol": that treaty's own protocol
+    layout = discourse.layout
+    fitting = {treaty for treaty in discourse.salience if _can_mean(match, treaty, layout.writing_year)}
     noun = match.group("noun").lower().rstrip("s")
     sentence = layout.sentence(match.start())
-    in_sentence = [mention for mention in fitting if layout.sentence(mention.start) == sentence]
+    sentence_start, sentence_end = layout.sentence_starts[sentence], layout.sentence_starts[sentence + 1]
+    in_sentence = [mention for mention in discourse.counted_between(sentence_start, sentence_end)
+                   if mention.treaty in fitting]
     if in_sentence:
         return max(in_sentence, key=lambda m: (noun in _name_words(m.treaty), m.start)).treaty
-    in_previous_sentence = {mention.treaty for mention in fitting if layout.sentence(mention.start) == sentence - 1}
-    if len(in_previous_sentence) == 1:
-        return in_previous_sentence.pop()
-    salience: Counter = Counter()
-    last_end: dict[Treaty, int] = {}
-    topics = set()
-    for mention in fitting:
-        in_lead = mention.start < layout.lead_end
-        salience[mention.treaty] += PROMINENT_MENTION_WEIGHT if in_lead or mention.presents_topic else 1
-        last_end[mention.treaty] = mention.end
-        if in_lead and noun in _name_words(mention.treaty):
-            topics.add(mention.treaty)
-    reachable = [treaty for treaty in salience
-                 if treaty in topics or match.start() - last_end[treaty] <= ANAPHOR_CONTEXT_CHARS]
-    return max(reachable, key=lambda t: (noun in _name_words(t), salience[t], last_end[t]), default=None)
+    if sentence > 0:
+        previous_sentence = discourse.counted_between(layout.sentence_starts[sentence - 1], sentence_start)
+        in_previous_sentence = {mention.treaty for mention in previous_sentence if mention.treaty in fitting}
+        if len(in_previous_sentence) == 1:
+            return in_previous_sentence.pop()
+    reachable = [treaty for treaty in discourse.salience if treaty in fitting and (
+        (treaty in discourse.in_lead and noun in _name_words(treaty))  # the document's topic
+        or match.start() - discourse.last_end[treaty] <= ANAPHOR_CONTEXT_CHARS)]
+    return max(reachable, key=lambda t: (noun in _name_words(t), discourse.salience[t], discourse.last_end[t]),
+               default=None)
 
 
 def _can_mean(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:

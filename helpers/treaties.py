@@ -497,9 +497,12 @@ def _antecedent(text: str, match: re.Match, discourse: _Discourse) -> Treaty | N
     latest = discourse.last()
     if latest is None:
         return None
-    if COORDINATED.fullmatch(text, latest.end, match.start()):
-        return latest.treaty  # "the treaty and the protocol": that treaty's own protocol
     layout = discourse.layout
+    # "the treaty and the protocol": that treaty's own protocol, whatever the noun, but not
+    # "the Kyoto Protocol and the Korean Free Trade Agreement", whose modifiers name another deal
+    if COORDINATED.fullmatch(text, latest.end, match.start()) and \
+            _modifiers_fit(match, latest.treaty, layout.writing_year):
+        return latest.treaty
     fitting = {treaty for treaty in discourse.salience if _can_mean(match, treaty, layout.writing_year)}
     noun = match.group("noun").lower().rstrip("s")
     sentence = layout.sentence(match.start())
@@ -521,11 +524,13 @@ def _antecedent(text: str, match: re.Match, discourse: _Discourse) -> Treaty | N
 
 
 def _can_mean(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
-    """Whether the anaphor can mean the instrument: its noun fits, "new" fits only a new one,
-    a subject ("nuclear", "trade") only one of that kind, and its capitalised modifiers, if
-    any, repeat a word of the instrument's names."""
-    if not _noun_fits(match.group("noun"), treaty):
-        return False
+    """Whether the anaphor can mean the instrument: its noun fits and so do its modifiers."""
+    return _noun_fits(match.group("noun"), treaty) and _modifiers_fit(match, treaty, writing_year)
+
+
+def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
+    """ "new" fits only a new instrument, a subject ("nuclear", "trade") only one of that kind,
+    and capitalised modifiers, if any, must repeat a word of the instrument's names."""
     modifiers = match.group("modifiers").split()
     if "new" in modifiers and not _is_new(treaty, writing_year):
         return False

@@ -322,6 +322,13 @@ def test_a_protocol_coordinated_with_the_treaty_is_its_own():
                              ("protocol", "new-start", None)}
 
 
+
+def test_a_deal_coordinated_with_an_instrument_it_cannot_mean_is_not_that_instrument():
+    text = ("Climate and trade\n\nMinisters discussed the Kyoto Protocol and the Korean Free Trade "
+            "Agreement at length. Envoys praised the Kyoto Protocol and the nuclear treaty was not raised.")
+    assert refs_in(text) == {("Kyoto Protocol", "kyoto-protocol", None)}
+
+
 def test_a_generic_name_with_an_indefinite_article_is_the_one_being_made():
     text = "Arms control\n\nThe two presidents hope to complete a START treaty this year."
     assert refs_in(text, date="2009-07-01") == {("START treaty", "new-start", None)}

@@ -155,6 +155,10 @@ INDEFINITE_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
 OLDER_INSTRUMENT_BEFORE = re.compile(
     r"\b(?:current|existing|old|older|original|first|previous|earlier|expiring|expired)\s+$", re.I)
 YEAR = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b")
+# An undated document was written in about the latest year it mentions, but not a year after a
+# deadline word: "by 2035 the arsenal will shrink" sets a target, it says nothing of when it
+# was written. (Other future years, "in 2035", still count: telling them apart needs tense.)
+DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through|before)\s+$", re.I)
 # Sentence ends: ., ! or ? (and closing quotes) before a space, not after an initial ("U.S.",
 # "George W. Bush") or a title; and line breaks (paragraphs, speaker turns).
 SENTENCE_BREAK = re.compile(
@@ -316,7 +320,7 @@ class _Layout:
 
     sentence_starts: list[int]  # ending with the text's length
     lead_end: int
-    writing_year: int | None  # its date's, or else the latest year it mentions
+    writing_year: int | None  # its date's, or else the latest year it mentions (not as a deadline)
 
     def sentence(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position) - 1
@@ -329,7 +333,8 @@ class _Layout:
 def _layout(text: str, date) -> _Layout:
     paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)] + [len(text)]
     lead_end = min(paragraph_breaks[min(LEAD_PARAGRAPHS, len(paragraph_breaks)) - 1], LEAD_CHARS)
-    years = [int(year) for year in YEAR.findall(text)]
+    years = [int(year.group()) for year in YEAR.finditer(text)
+             if not DEADLINE_BEFORE.search(text, max(0, year.start() - 12), year.start())]
     sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text)] + [len(text)]
     return _Layout(sentence_starts, lead_end, _year(date) or max(years, default=None))
 

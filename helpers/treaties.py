@@ -31,6 +31,23 @@ from pathlib import Path
 from helpers.structure import Context
 
 TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
+ANAPHORA_WORDS = Path(__file__).resolve().parent / "data" / "treaty_anaphora.csv"
+
+
+@cache
+def _anaphora_word_rows() -> tuple[dict, ...]:
+    """The rows (word, role, kind) of `data/treaty_anaphora.csv`, the anaphora rules' word lists."""
+    with ANAPHORA_WORDS.open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _anaphora_words(role: str) -> list[str]:
+    return [row["word"] for row in _anaphora_word_rows() if row["role"] == role]
+
+
+def _word_alternation(role: str) -> str:
+    return "|".join(re.escape(word) for word in _anaphora_words(role))
+
 
 # How far back (characters) a bare "Article 5" or "the treaty" may look for what it refers
 # to. Anaphora need a closer antecedent than provisions: "the agreement" drifts to other
@@ -106,11 +123,8 @@ BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
 # echo the instrument's name ("the Pacific Rim trade accord" for the Trans-Pacific Partnership),
 # and with a capitalised noun they make a proper name ("the Korean Free Trade Agreement"), which
 # is some other instrument when it is not on the list.
-_NOT_MODIFIERS = ("a|an|the|this|that|these|those|of|to|in|on|for|with|by|at|from|before|after|"
-                  "is|are|was|were|be|been|and|or|but|as|like|kind|sort|type|such|its|their|his|"
-                  "her|our|your|my|any|some|no|every|each|all|more|most|final|makes?|made|[a-z]+ing|"
-                  "into|onto|over|under|about|through|against|without|within|across|around|up|out|"
-                  "can|could|will|would|shall|should|may|might|must")
+# Nor is an "-ing" form, a verb there ("signing the treaty").
+_NOT_MODIFIERS = _word_alternation("not_modifier") + "|[a-z]+ing"
 ANAPHOR = re.compile(
     r"(?<!\w)(?P<determiner>[Tt]he|[Tt]his|[Tt]hat)\s+"
     r"(?P<modifiers>(?:(?:(?!(?:" + _NOT_MODIFIERS + r")\b)[A-Za-z][\w-]*|\d[\w-]*)\s+){0,4}?)"
@@ -123,37 +137,22 @@ WITH_A_PARTY = re.compile(r"\s+with\s+(?:the\s+)?[A-Z]")
 DEAL_WITH = re.compile(r"\s+with\b")
 TO_INFINITIVE = re.compile(r"\s+to\s")
 VERB_TAKING_OBJECT_AND_INFINITIVE = re.compile(
-    r"\b(?:allow|permit|enable|want|expect|need|urge|force|cause|ask|press|pressure|persuade|let)"
-    r"(?:s|ed|ing)?\s+$", re.I)
+    r"\b(?:" + _word_alternation("verb_taking_object_and_infinitive") + r")(?:s|ed|ing)?\s+$", re.I)
 # "The agreement -- the Strategic Concept said": a name in apposition says what is meant.
 DASH_APPOSITION = re.compile(r"\s*(?:--|\u2014|\u2013)\s*(?:the\s+)?[A-Z]")
 # "the treaty and the protocol": the protocol coordinated with a treaty is that treaty's own.
 COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s*$")
-OTHER_DEAL_WORDS = frozenset(
-    "another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
-    "bilateral free business settlement plea merger labor labour union tax spending debt "
-    "umbrella proposed possible potential eventual future draft domestic political power-sharing "
-    "security".split())
+OTHER_DEAL_WORDS = frozenset(_anaphora_words("other_deal"))
 # Modifiers that say what a deal is about ("the nuclear deal", "the trade accord") fit an
 # instrument of that kind on the list, or one whose names use the word.
-_SUBJECTS_BY_KIND = {
-    "arms control": "nuclear arms weapons missile missiles disarmament nonproliferation non-proliferation",
-    "trade": "trade free-trade commercial tariff tariffs economic investment",
-    "climate": "climate emissions carbon ozone environmental",
-    "environment": "environmental",
-    "peace": "peace",
-    "human rights": "rights human-rights",
-    "migration": "migration migrant migrants refugee refugees",
-}
-KINDS_BY_SUBJECT = {subject: {kind for kind, words in _SUBJECTS_BY_KIND.items() if subject in words.split()}
-                    for words in _SUBJECTS_BY_KIND.values() for subject in words.split()}
+_SUBJECT_KINDS = [(row["word"], row["kind"]) for row in _anaphora_word_rows() if row["role"] == "subject"]
+KINDS_BY_SUBJECT = {subject: {kind for word, kind in _SUBJECT_KINDS if word == subject} for subject, _ in _SUBJECT_KINDS}
 # "the new treaty" is an instrument called new (New START) or one signed at most a year before
 # the document was written; any other is some deal still to come.
 NEW_INSTRUMENT_YEARS = 1
 INDEFINITE_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
 # "the current START", "the original START treaty": a generic name that means the older instrument.
-OLDER_INSTRUMENT_BEFORE = re.compile(
-    r"\b(?:current|existing|old|older|original|first|previous|earlier|expiring|expired)\s+$", re.I)
+OLDER_INSTRUMENT_BEFORE = re.compile(r"\b(?:" + _word_alternation("older_instrument") + r")\s+$", re.I)
 YEAR = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b")
 # An undated document was written in about the latest year it mentions, but not a year after a
 # deadline word: "by 2035 the arsenal will shrink" sets a target, it says nothing of when it
@@ -169,7 +168,7 @@ SENTENCE_BREAK = re.compile(
 THAT_AS_CONJUNCTION = re.compile(
     r"\b(?:said|says|say|saying|think|thinks|believe|believes|hope|hopes|ensure|means|argue[ds]?|"
     r"noted|added|clear|sure|so|now|and)\s+$", re.I)
-MASS_NOUNS = {"agreement", "protocol"}
+MASS_NOUNS = frozenset(_anaphora_words("mass_noun"))
 
 
 @dataclass(frozen=True)

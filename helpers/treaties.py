@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +31,23 @@ from pathlib import Path
 from helpers.structure import Context
 
 TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
+ANAPHORA_WORDS = Path(__file__).resolve().parent / "data" / "treaty_anaphora.csv"
+
+
+@cache
+def _anaphora_word_rows() -> tuple[dict, ...]:
+    """The rows (word, role, kind) of `data/treaty_anaphora.csv`, the anaphora rules' word lists."""
+    with ANAPHORA_WORDS.open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _anaphora_words(role: str) -> list[str]:
+    return [row["word"] for row in _anaphora_word_rows() if row["role"] == role]
+
+
+def _word_alternation(role: str) -> str:
+    return "|".join(re.escape(word) for word in _anaphora_words(role))
+
 
 # How far back (characters) a bare "Article 5" or "the treaty" may look for what it refers
 # to. Anaphora need a closer antecedent than provisions: "the agreement" drifts to other
@@ -106,11 +123,8 @@ BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
 # echo the instrument's name ("the Pacific Rim trade accord" for the Trans-Pacific Partnership),
 # and with a capitalised noun they make a proper name ("the Korean Free Trade Agreement"), which
 # is some other instrument when it is not on the list.
-_NOT_MODIFIERS = ("a|an|the|this|that|these|those|of|to|in|on|for|with|by|at|from|before|after|"
-                  "is|are|was|were|be|been|and|or|but|as|like|kind|sort|type|such|its|their|his|"
-                  "her|our|your|my|any|some|no|every|each|all|more|most|final|makes?|made|[a-z]+ing|"
-                  "into|onto|over|under|about|through|against|without|within|across|around|up|out|"
-                  "can|could|will|would|shall|should|may|might|must")
+# Nor is an "-ing" form, a verb there ("signing the treaty").
+_NOT_MODIFIERS = _word_alternation("not_modifier") + "|[a-z]+ing"
 ANAPHOR = re.compile(
     r"(?<!\w)(?P<determiner>[Tt]he|[Tt]his|[Tt]hat)\s+"
     r"(?P<modifiers>(?:(?:(?!(?:" + _NOT_MODIFIERS + r")\b)[A-Za-z][\w-]*|\d[\w-]*)\s+){0,4}?)"
@@ -123,38 +137,27 @@ WITH_A_PARTY = re.compile(r"\s+with\s+(?:the\s+)?[A-Z]")
 DEAL_WITH = re.compile(r"\s+with\b")
 TO_INFINITIVE = re.compile(r"\s+to\s")
 VERB_TAKING_OBJECT_AND_INFINITIVE = re.compile(
-    r"\b(?:allow|permit|enable|want|expect|need|urge|force|cause|ask|press|pressure|persuade|let)"
-    r"(?:s|ed|ing)?\s+$", re.I)
+    r"\b(?:" + _word_alternation("verb_taking_object_and_infinitive") + r")(?:s|ed|ing)?\s+$", re.I)
 # "The agreement -- the Strategic Concept said": a name in apposition says what is meant.
 DASH_APPOSITION = re.compile(r"\s*(?:--|\u2014|\u2013)\s*(?:the\s+)?[A-Z]")
 # "the treaty and the protocol": the protocol coordinated with a treaty is that treaty's own.
 COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s*$")
-OTHER_DEAL_WORDS = frozenset(
-    "another ceasefire cease-fire cyber gas bailout budget coalition framework interim "
-    "bilateral free business settlement plea merger labor labour union tax spending debt "
-    "umbrella proposed possible potential eventual future draft domestic political power-sharing "
-    "security".split())
+OTHER_DEAL_WORDS = frozenset(_anaphora_words("other_deal"))
 # Modifiers that say what a deal is about ("the nuclear deal", "the trade accord") fit an
 # instrument of that kind on the list, or one whose names use the word.
-_SUBJECTS_BY_KIND = {
-    "arms control": "nuclear arms weapons missile missiles disarmament nonproliferation non-proliferation",
-    "trade": "trade free-trade commercial tariff tariffs economic investment",
-    "climate": "climate emissions carbon ozone environmental",
-    "environment": "environmental",
-    "peace": "peace",
-    "human rights": "rights human-rights",
-    "migration": "migration migrant migrants refugee refugees",
-}
-KINDS_BY_SUBJECT = {subject: {kind for kind, words in _SUBJECTS_BY_KIND.items() if subject in words.split()}
-                    for words in _SUBJECTS_BY_KIND.values() for subject in words.split()}
+_SUBJECT_KINDS = [(row["word"], row["kind"]) for row in _anaphora_word_rows() if row["role"] == "subject"]
+KINDS_BY_SUBJECT = {subject: {kind for word, kind in _SUBJECT_KINDS if word == subject} for subject, _ in _SUBJECT_KINDS}
 # "the new treaty" is an instrument called new (New START) or one signed at most a year before
 # the document was written; any other is some deal still to come.
 NEW_INSTRUMENT_YEARS = 1
 INDEFINITE_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
 # "the current START", "the original START treaty": a generic name that means the older instrument.
-OLDER_INSTRUMENT_BEFORE = re.compile(
-    r"\b(?:current|existing|old|older|original|first|previous|earlier|expiring|expired)\s+$", re.I)
+OLDER_INSTRUMENT_BEFORE = re.compile(r"\b(?:" + _word_alternation("older_instrument") + r")\s+$", re.I)
 YEAR = re.compile(r"\b(?:19[4-9]\d|20[0-4]\d)\b")
+# An undated document was written in about the latest year it mentions, but not a year after a
+# deadline word: "by 2035 the arsenal will shrink" sets a target, it says nothing of when it
+# was written. (Other future years, "in 2035", still count: telling them apart needs tense.)
+DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through|before)\s+$", re.I)
 # Sentence ends: ., ! or ? (and closing quotes) before a space, not after an initial ("U.S.",
 # "George W. Bush") or a title; and line breaks (paragraphs, speaker turns).
 SENTENCE_BREAK = re.compile(
@@ -165,7 +168,7 @@ SENTENCE_BREAK = re.compile(
 THAT_AS_CONJUNCTION = re.compile(
     r"\b(?:said|says|say|saying|think|thinks|believe|believes|hope|hopes|ensure|means|argue[ds]?|"
     r"noted|added|clear|sure|so|now|and)\s+$", re.I)
-MASS_NOUNS = {"agreement", "protocol"}
+MASS_NOUNS = frozenset(_anaphora_words("mass_noun"))
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,7 @@ class _Layout:
 
     sentence_starts: list[int]  # ending with the text's length
     lead_end: int
-    writing_year: int | None  # its date's, or else the latest year it mentions
+    writing_year: int | None  # its date's, or else the latest year it mentions (not as a deadline)
 
     def sentence(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position) - 1
@@ -329,7 +332,8 @@ class _Layout:
 def _layout(text: str, date) -> _Layout:
     paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)] + [len(text)]
     lead_end = min(paragraph_breaks[min(LEAD_PARAGRAPHS, len(paragraph_breaks)) - 1], LEAD_CHARS)
-    years = [int(year) for year in YEAR.findall(text)]
+    years = [int(year.group()) for year in YEAR.finditer(text)
+             if not DEADLINE_BEFORE.search(text, max(0, year.start() - 12), year.start())]
     sentence_starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text)] + [len(text)]
     return _Layout(sentence_starts, lead_end, _year(date) or max(years, default=None))
 
@@ -417,21 +421,59 @@ def _with_anaphora(text: str, names: list[Mention], layout: _Layout) -> list[Men
 
     A resolved anaphor is itself a mention, so a chain of "this treaty" through a long briefing
     keeps its instrument salient."""
-    mentions = list(names)
+    discourse = _Discourse(names, layout)
     named_spans = [(mention.start, mention.end) for mention in names]
     for match in ANAPHOR.finditer(text):
         start, end = match.span()
         if any(s < end and start < e for s, e in named_spans) or not _is_anaphor(text, match):
             continue
-        starts = [mention.start for mention in mentions]
-        before = [mention for mention in mentions[:bisect_right(starts, start)] if mention.end <= start]
-        treaty = _antecedent(text, match, before, layout)
+        discourse.count_until(start)
+        treaty = _antecedent(text, match, discourse)
         if treaty:
             modifiers = match.group("modifiers").split()
             presents_topic = match.group("determiner").lower() == "this" or "new" in modifiers
-            mention = Mention(match.start("modifiers"), end, treaty, presents_topic)
-            mentions.insert(bisect_right(starts, mention.start), mention)
-    return mentions
+            discourse.add(Mention(match.start("modifiers"), end, treaty, presents_topic))
+    return discourse.mentions
+
+
+class _Discourse:
+    """A document's mentions in order of start, and for those counted so far (every mention that
+    starts before the anaphor being resolved) each instrument's salience, kept running as the
+    anaphora are resolved left to right: resolving one then costs time in the number of
+    instruments, not of mentions (rebuilding them per anaphor was quadratic in a long briefing)."""
+
+    def __init__(self, names: list[Mention], layout: _Layout):
+        self.layout = layout
+        self.mentions = list(names)
+        self.starts = [mention.start for mention in names]
+        self.counted = 0  # mentions[:counted] are in the figures below
+        self.salience: Counter = Counter()
+        self.last_end: dict[Treaty, int] = {}
+        self.in_lead: set[Treaty] = set()
+
+    def count_until(self, position: int) -> None:
+        """Count the mentions that start at or before `position`."""
+        while self.counted < len(self.mentions) and self.mentions[self.counted].start <= position:
+            mention = self.mentions[self.counted]
+            in_lead = mention.start < self.layout.lead_end
+            self.salience[mention.treaty] += PROMINENT_MENTION_WEIGHT if in_lead or mention.presents_topic else 1
+            self.last_end[mention.treaty] = mention.end
+            if in_lead:
+                self.in_lead.add(mention.treaty)
+            self.counted += 1
+
+    def add(self, mention: Mention) -> None:
+        index = bisect_right(self.starts, mention.start)
+        self.mentions.insert(index, mention)
+        self.starts.insert(index, mention.start)
+
+    def last(self) -> Mention | None:
+        return self.mentions[self.counted - 1] if self.counted else None
+
+    def counted_between(self, start: int, end: int) -> list[Mention]:
+        """The counted mentions that start in start:end."""
+        return self.mentions[bisect_left(self.starts, start, 0, self.counted):
+                             bisect_left(self.starts, end, 0, self.counted)]
 
 
 def _is_anaphor(text: str, match: re.Match) -> bool:
@@ -449,46 +491,50 @@ def _is_anaphor(text: str, match: re.Match) -> bool:
         not THAT_AS_CONJUNCTION.search(text, max(0, match.start() - 30), match.start())
 
 
-def _antecedent(text: str, match: re.Match, before: list[Mention], layout: _Layout) -> Treaty | None:
+def _antecedent(text: str, match: re.Match, discourse: _Discourse) -> Treaty | None:
     """The instrument an anaphor means, among those mentioned before it and whose kind fits.
 
     One named in the same sentence (the latest, preferring one whose name has the anaphor's
     noun), else the only one named in the previous sentence; else (nothing there, or a list of
     several) among those it can reach (the document's topic, and instruments named within
     ANAPHOR_CONTEXT_CHARS) one whose name has the noun, the most salient, the latest."""
-    if not before:
+    latest = discourse.last()
+    if latest is None:
         return None
-    if COORDINATED.fullmatch(text, before[-1].end, match.start()):
-        return before[-1].treaty  # "the treaty and the protocol": that treaty's own protocol
-    fitting = [mention for mention in before if _can_mean(match, mention.treaty, layout.writing_year)]
+    layout = discourse.layout
+    # "the treaty and the protocol": that treaty's own protocol, whatever the noun, but not
+    # "the Kyoto Protocol and the Korean Free Trade Agreement", whose modifiers name another deal
+    if COORDINATED.fullmatch(text, latest.end, match.start()) and \
+            _modifiers_fit(match, latest.treaty, layout.writing_year):
+        return latest.treaty
+    fitting = {treaty for treaty in discourse.salience if _can_mean(match, treaty, layout.writing_year)}
     noun = match.group("noun").lower().rstrip("s")
     sentence = layout.sentence(match.start())
-    in_sentence = [mention for mention in fitting if layout.sentence(mention.start) == sentence]
+    sentence_start, sentence_end = layout.sentence_starts[sentence], layout.sentence_starts[sentence + 1]
+    in_sentence = [mention for mention in discourse.counted_between(sentence_start, sentence_end)
+                   if mention.treaty in fitting]
     if in_sentence:
         return max(in_sentence, key=lambda m: (noun in _name_words(m.treaty), m.start)).treaty
-    in_previous_sentence = {mention.treaty for mention in fitting if layout.sentence(mention.start) == sentence - 1}
-    if len(in_previous_sentence) == 1:
-        return in_previous_sentence.pop()
-    salience: Counter = Counter()
-    last_end: dict[Treaty, int] = {}
-    topics = set()
-    for mention in fitting:
-        in_lead = mention.start < layout.lead_end
-        salience[mention.treaty] += PROMINENT_MENTION_WEIGHT if in_lead or mention.presents_topic else 1
-        last_end[mention.treaty] = mention.end
-        if in_lead and noun in _name_words(mention.treaty):
-            topics.add(mention.treaty)
-    reachable = [treaty for treaty in salience
-                 if treaty in topics or match.start() - last_end[treaty] <= ANAPHOR_CONTEXT_CHARS]
-    return max(reachable, key=lambda t: (noun in _name_words(t), salience[t], last_end[t]), default=None)
+    if sentence > 0:
+        previous_sentence = discourse.counted_between(layout.sentence_starts[sentence - 1], sentence_start)
+        in_previous_sentence = {mention.treaty for mention in previous_sentence if mention.treaty in fitting}
+        if len(in_previous_sentence) == 1:
+            return in_previous_sentence.pop()
+    reachable = [treaty for treaty in discourse.salience if treaty in fitting and (
+        (treaty in discourse.in_lead and noun in _name_words(treaty))  # the document's topic
+        or match.start() - discourse.last_end[treaty] <= ANAPHOR_CONTEXT_CHARS)]
+    return max(reachable, key=lambda t: (noun in _name_words(t), discourse.salience[t], discourse.last_end[t]),
+               default=None)
 
 
 def _can_mean(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
-    """Whether the anaphor can mean the instrument: its noun fits, "new" fits only a new one,
-    a subject ("nuclear", "trade") only one of that kind, and its capitalised modifiers, if
-    any, repeat a word of the instrument's names."""
-    if not _noun_fits(match.group("noun"), treaty):
-        return False
+    """Whether the anaphor can mean the instrument: its noun fits and so do its modifiers."""
+    return _noun_fits(match.group("noun"), treaty) and _modifiers_fit(match, treaty, writing_year)
+
+
+def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
+    """ "new" fits only a new instrument, a subject ("nuclear", "trade") only one of that kind,
+    and capitalised modifiers, if any, must repeat a word of the instrument's names."""
     modifiers = match.group("modifiers").split()
     if "new" in modifiers and not _is_new(treaty, writing_year):
         return False

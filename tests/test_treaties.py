@@ -322,6 +322,22 @@ def test_a_protocol_coordinated_with_the_treaty_is_its_own():
                              ("protocol", "new-start", None)}
 
 
+
+def test_a_deal_coordinated_with_an_instrument_it_cannot_mean_is_not_that_instrument():
+    text = ("Climate and trade\n\nMinisters discussed the Kyoto Protocol and the Korean Free Trade "
+            "Agreement at length. Envoys praised the Kyoto Protocol and the nuclear treaty was not raised.")
+    assert refs_in(text) == {("Kyoto Protocol", "kyoto-protocol", None)}
+
+
+def test_a_deadline_year_is_not_when_an_undated_document_was_written():
+    text = "Arms control\n\nThe START treaty limits warheads. By 2035 the arsenal will shrink."
+    assert refs_in(text) == {("START treaty", "start-i", None)}
+    text = "Arms control\n\nThe START treaty limits warheads. Stockpiles stay level until 2030."
+    assert refs_in(text) == {("START treaty", "start-i", None)}
+    text = "Arms control\n\nOfficials met in 2012. The START treaty limits warheads."
+    assert refs_in(text) == {("START treaty", "new-start", None)}
+
+
 def test_a_generic_name_with_an_indefinite_article_is_the_one_being_made():
     text = "Arms control\n\nThe two presidents hope to complete a START treaty this year."
     assert refs_in(text, date="2009-07-01") == {("START treaty", "new-start", None)}

@@ -252,9 +252,11 @@ def _matchers() -> _Matchers:
 def _trie_pattern(forms, case_sensitive: bool) -> str:
     """One regex for many names, shared prefixes factored out so that it runs in one pass
     (a flat alternation of a few hundred names was 10 times slower than the parse budget).
-    Spaces, hyphens and apostrophes are flexible: "Non-Proliferation", "Nonproliferation"."""
+    Spaces, hyphens and apostrophes are flexible: "Non-Proliferation", "Nonproliferation".
+    Alternatives are tried in the order their forms are added: longer forms first, so a
+    longer name tends to win, and in a fixed order, so the pattern is the same in every run."""
     trie: dict = {}
-    for form in forms:
+    for form in sorted(forms, key=lambda form: (-len(form), form)):
         node = trie
         for unit in _units(form, case_sensitive):
             node = node.setdefault(unit, {})

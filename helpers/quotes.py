@@ -352,10 +352,10 @@ class _Article:
         earliest on a tie)."""
         counts: dict[str, dict[str, int]] = {}
         for mention in mentions:
-            forms = {mention["text"]}
+            forms = [mention["text"]]  # a list, not a set: counting order decides ties
             if len(_name_words(mention["text"])) >= 2:  # not a bare surname's guessed full name
-                forms.add(mention.get("canonical") or mention["text"])
-            for text in forms:
+                forms.append(mention.get("canonical") or mention["text"])
+            for text in dict.fromkeys(forms):
                 words = self._without_common_nouns(_name_words(text))
                 if len(words) >= 2:
                     names = counts.setdefault(words[-1], {})

@@ -3,6 +3,8 @@ quotes, pronouns, offsets, and the seed article checked by hand."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import FIXTURES, analyse_text
@@ -358,3 +360,22 @@ def test_speakers_are_compared_across_articles_and_outlets():
     articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Post", "Times"]})
     by_article, by_outlet = quote_tables.speakers_compared(pd.DataFrame(rows), articles)
     assert list(by_article.columns) == ["a", "b"] and list(by_outlet.columns) == ["Post", "Times"]
+
+
+def test_the_full_name_of_a_surname_does_not_depend_on_the_hash_seed():
+    # one mention written "Joe Biden" whose canonical form is "Joe R. Biden": both forms count
+    # once, and the tie goes to the one written first, whatever order a set would give
+    import subprocess
+    import sys
+
+    script = (
+        "from helpers.quotes import _Article\n"
+        "article = object.__new__(_Article)\n"
+        "article.words, article.common_words = {}, set()\n"
+        "mention = {'text': 'Joe Biden', 'canonical': 'Joe R. Biden'}\n"
+        "print(article._full_names([mention])['Biden'])\n"
+    )
+    names = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+             for seed in range(1, 5)}
+    assert names == {"Joe Biden"}

@@ -450,12 +450,13 @@ class _Article:
     def _attribute(self, piece: Piece) -> None:
         if self._preceded_by_title_marker(piece):
             return
-        if (turn := TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)) is not None:
-            # a quoted transcript turn names its speaker in capitals: "PENCE: Well, …"
-            piece.speaker, piece.how = turn.span("name"), "transcript"
-            return
         cue = self._cue_after(piece) if piece.close_mark is not None else None
         how = "cue-after"
+        if cue is None and (turn := self._transcript_turn(piece)) is not None:
+            # a quoted transcript turn names its speaker in capitals ("PENCE: Well, …"), which
+            # beats a cue before it: that one introduces the whole exchange ("went as follows:")
+            piece.speaker, piece.how = turn, "transcript"
+            return
         if cue is None:
             cue, how = self._cue_before(piece), "cue-before"
         if cue is not None:
@@ -485,6 +486,19 @@ class _Article:
                 # subject of the verb holding it said or meant
                 piece.cue, piece.how = verb, "verb-object"
                 piece.speaker = self.speaker_of(verb, inverted=False)
+
+    def _transcript_turn(self, piece: Piece) -> tuple[int, int] | None:
+        """The capitalised name opening a quote ("PENCE: …") when it is a person's: a person
+        named in the article or tagged as one, so that "BREAKING:" or "WARNING:" is not."""
+        turn = TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)
+        if turn is None:
+            return None
+        surname = _name_words(turn.group("name"))[-1:]  # empty for a lone honorific ("MR.:")
+        known = {words[-1].lower() for p in self.people if (words := _name_words(p.name))}
+        named = bool(surname) and surname[0].lower() in known
+        tagged = any(e["label"] == "PERSON" and _overlaps((e["start_char"], e["end_char"]), turn.span("name"))
+                     for e in self._entities())
+        return turn.span("name") if named or tagged else None
 
     def _signature_after(self, piece: Piece) -> tuple[int, int] | None:
         """A dash and a short name after a quote that ends its sentence: on the rest of the

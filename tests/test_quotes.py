@@ -142,6 +142,17 @@ def test_a_quoted_transcript_turn_names_its_speaker(found):
     answer = only(rows, "I will accept it.")
     assert (question["speaker"], question["attribution"]) == ("HOLM", "transcript")
     assert answer["speaker"] == "VARGA"
+    assert (question["speaker_name"], answer["speaker_name"]) == ("Peter Holm", "Ana Varga")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Bridge Report\n\n“BREAKING: The bridge is closed,” the statement read.\n", "the statement"),
+    ("Bridge Report\n\nThe sign read “WARNING: The bridge is closed to all traffic.”\n", "The sign"),
+])
+def test_a_capitalised_word_before_a_colon_is_no_speaker_unless_a_person(nlp, text, speaker):
+    [row] = analyse_text(text, nlp)["quotes"]
+    assert row["attribution"] != "transcript"
+    assert row["speaker"] == speaker
 
 
 # ---------------------------------------------------------------- continuations, marks, scare quotes

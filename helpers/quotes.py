@@ -196,8 +196,10 @@ def _closes_mixed_pair(text: str, open_at: int, mark: int) -> bool:
     inside this one."""
     if _is_opener(text, mark, True):
         return False
-    return not any(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
-                   for i in range(open_at + 1, mark))
+    # marks of this mark's style in between come in pairs unless an inner quote is still open
+    same_style = sum(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
+                     for i in range(open_at + 1, mark))
+    return same_style % 2 == 0
 
 
 def _is_straight(mark: str) -> bool:

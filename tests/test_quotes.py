@@ -60,6 +60,12 @@ def test_a_quote_in_the_other_style_stays_inside():
     assert text[piece.start:piece.end] == "He called it “a farce” today"
 
 
+def test_a_closed_inner_quote_of_the_closing_style_lets_the_outer_one_close():
+    text = 'Title\n\nShe wrote “He said "no" and left" before the vote. Nothing more was said.'
+    [piece] = find_pieces(text, paragraph_spans(text))
+    assert text[piece.start:piece.end] == 'He said "no" and left'
+
+
 def test_mixed_marks_on_both_pieces_of_a_split_quote():
     text = 'Title\n\n“We counted every vote," she said. "We will count them again.”'
     pieces = find_pieces(text, paragraph_spans(text))

@@ -1150,21 +1150,24 @@ class _Article:
         return salient[0][1] if salient else earlier[-1]
 
     def _agrees(self, person: Person, pronoun: str, surely: bool = False) -> bool:
-        """Whether "he" or "she" can refer to `person`: from a first name that usually takes
-        one of them, else from how the article refers to them (`surely`: only with evidence)."""
+        """Whether "he" or "she" can refer to `person`: from how the article refers to them,
+        else from a first name that usually takes one of them (`surely`: only with evidence)."""
         if pronoun not in MALE_PRONOUNS | FEMALE_PRONOUNS:
             return not surely
+        male, female = self.pronoun_evidence.get(person.name, (0, 0))
+        if male or female:  # the article's own usage outranks what a first name usually takes
+            same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
+            return same > other if surely else same >= other
         gender = first_name_genders().get(person.name.split()[0].lower()) if " " in person.name else None
         if gender:
             return (gender == "m") == (pronoun in MALE_PRONOUNS)
-        male, female = self.pronoun_evidence.get(person.name, (0, 0))
-        same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
-        return same > other if surely else same >= other
+        return not surely
 
     @functools.cached_property
     def pronoun_evidence(self) -> dict[str, tuple[int, int]]:
-        """name -> (he/his/him, she/her) counted in sentences, outside quotes, that name
-        only that person: how the article refers to each person."""
+        """name -> (he, she) counted as subjects in sentences, outside quotes, that name only
+        that person: how the article refers to each person. Object and possessive pronouns
+        are left out: they often stand for someone else ("Karen Doyle met him")."""
         evidence: dict[str, list[int]] = {}
         for sentence in self.doc.sents:
             named = {p.name for p in self.people if sentence.start_char <= p.start < sentence.end_char}
@@ -1172,7 +1175,7 @@ class _Article:
                 continue
             counts = evidence.setdefault(named.pop(), [0, 0])
             for token in sentence:
-                if not self.quoted[token.i]:
+                if not self.quoted[token.i] and token.dep_ in SUBJECT_DEPS:
                     counts[0] += token.lower_ in MALE_PRONOUNS
                     counts[1] += token.lower_ in FEMALE_PRONOUNS
         return {name: (male, female) for name, (male, female) in evidence.items()}

@@ -218,6 +218,14 @@ def test_a_pronoun_skips_a_subject_whose_first_name_takes_the_other(found):
         assert (row["speaker"], row["speaker_name"]) == ("he", "Mark Ellis")
 
 
+def test_the_article_s_own_pronoun_outranks_the_first_name(nlp):
+    # "Michael" usually takes "he", but this article calls Michael Grant "she"
+    text = ("Water Board\n\nMichael Grant, who chairs the water board, said she would step down in May.\n\n"
+            "John Baker, a farmer, retired from the board last week.\n\n“The reservoir is full,” she said.\n")
+    row = only(analyse_text(text, nlp)["quotes"], "The reservoir is full")
+    assert (row["speaker"], row["speaker_name"]) == ("she", "Michael Grant")
+
+
 def test_a_role_resolves_to_the_person_who_holds_it(found):
     row = only(found["pronouns"][1], "border question remained open")
     assert row["speaker"] == "The prime minister" and row["speaker_name"] == "Anna Sorensen"

@@ -64,8 +64,13 @@ VERB_OBJECT_MIN_WORDS = 3
 ISSUED_TEXTS = {"statement", "release", "tweet", "post", "message", "email", "letter", "memo", "video", "ad"}
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+THIRD_PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS  # not "I": it cannot stand for a subject named before
+THING_PRONOUNS = {"it", "its", "itself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}  # not "we", for the same reason as "I"
 TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Entity labels of names that can speak: people, organisations, groups ("Democrats").
+SPEAKER_ENTITIES = {"PERSON", "ORG", "NORP"}
 # Children of a speaker's head word that belong to the speaker mention.
 MENTION_DEPS = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod", "prep", "case",
                 "cc", "conj", "pobj", "punct", "npadvmod", "appos"}
@@ -284,9 +289,13 @@ class _Article:
         lemma = token.lemma_.lower()
         entry = self.cues.get(lemma)
         if entry is None and lemma in phrase_cue_verbs():
-            objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
-            entry = self.cues.get(f"{lemma} {objects[0]}") if objects else None
+            entry = self.phrase_cue_entry(token)
         return entry
+
+    def phrase_cue_entry(self, token: Token) -> tuple[str, bool | None] | None:
+        """The lexicon entry for a verb and its object ("put it"), when listed."""
+        objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
+        return self.cues.get(f"{token.lemma_.lower()} {objects[0]}") if objects else None
 
     def cue_span(self, cue: Token) -> tuple[int, int]:
         last = cue
@@ -633,9 +642,8 @@ class _Article:
             if not self._only_speaker_between(index, token):
                 return None
             inverted = token.i == index or all(t.is_punct for t in self.doc[index:token.i])
-            if not inverted and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that")
-                                    and f"{token.lemma_.lower()} {c.lower_}" not in self.cues
-                                    for c in token.rights):
+            if not inverted and self.phrase_cue_entry(token) is None \
+                    and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that") for c in token.rights):
                 return None  # the verb has its own object ("Her critics cited it as …")
             if self.is_cue(token, direct_only=True):
                 return token
@@ -1025,28 +1033,29 @@ class _Article:
         word = pronoun.lower_
         if subject.lower_ == word:
             return True
-        person = subject.ent_type_ == "PERSON" or self.words.get(subject.lower_) in ("pronoun_person", "role")
-        if word in ("he", "she"):
-            return person and subject.lower_ not in ("i", "we", "they")
-        if word == "it":
+        subject_kind = self.words.get(subject.lower_)
+        person = subject.ent_type_ == "PERSON" or subject_kind in ("pronoun_person", "role")
+        if word in THIRD_PERSON_PRONOUNS:
+            return person and (subject_kind != "pronoun_person" or subject.lower_ in THIRD_PERSON_PRONOUNS)
+        if word in THING_PRONOUNS:
             return not person and subject.tag_ in ("NN", "NNP")
-        return word == "they" and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ == "they")
+        return word in PLURAL_PRONOUNS and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ in PLURAL_PRONOUNS)
 
     def _name_just_before(self, cue: Token) -> tuple[int, int] | None:
         """The names right before an active verb, adverbs aside ("Obama and Clinton often
         call"; not "Pence was asked")."""
-        names = ("PERSON", "ORG", "NORP")
         if any(c.dep_ == "auxpass" for c in cue.children):
             return None
         index = cue.i - 1
         while index >= 0 and self.doc[index].pos_ in ("ADV", "AUX", "PART"):
             index -= 1
-        if index < 0 or self.quoted[index] or self.doc[index].ent_type_ not in names:
+        if index < 0 or self.quoted[index] or self.doc[index].ent_type_ not in SPEAKER_ENTITIES:
             return None
         start = index
         while start > 0 and not self.quoted[start - 1] and (
-                self.doc[start - 1].ent_type_ in names
-                or (self.doc[start - 1].lower_ == "and" and start > 1 and self.doc[start - 2].ent_type_ in names)):
+                self.doc[start - 1].ent_type_ in SPEAKER_ENTITIES
+                or (self.doc[start - 1].lower_ == "and" and start > 1
+                    and self.doc[start - 2].ent_type_ in SPEAKER_ENTITIES)):
             start -= 1
         return self.doc[start].idx, self.doc[index].idx + len(self.doc[index].text)
 
@@ -1054,7 +1063,7 @@ class _Article:
         """The direct object of `verb` before its clause `clause` when it names someone (a
         name, a person pronoun, a role): not "used this question to demand …"."""
         objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i and not self.quoted[c.i]
-                   and (c.ent_type_ in ("PERSON", "ORG", "NORP")
+                   and (c.ent_type_ in SPEAKER_ENTITIES
                         or self.words.get(c.lower_) in ("pronoun_person", "pronoun_group", "role")
                         or any(a.dep_ == "appos" and a.ent_type_ == "PERSON" for a in c.children))]
         return objects[0] if objects else None

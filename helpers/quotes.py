@@ -1174,17 +1174,19 @@ class _Article:
 
     @functools.cached_property
     def pronoun_evidence(self) -> dict[str, tuple[int, int]]:
-        """name -> (he, she) counted as subjects in sentences, outside quotes, that name only
-        that person: how the article refers to each person. Object and possessive pronouns
-        are left out: they often stand for someone else ("Karen Doyle met him")."""
+        """name -> (he, she) counted in sentences, outside quotes, that name only that person,
+        as its subject, with the pronoun a subject after the name ("Sanders said that he
+        would"): how the article refers to each person. A pronoun before the name, or an
+        object or possessive, mostly stands for someone else ("He accused Clinton", "Karen
+        Doyle met him")."""
         evidence: dict[str, list[int]] = {}
         for sentence in self.doc.sents:
-            named = {p.name for p in self.people if sentence.start_char <= p.start < sentence.end_char}
-            if len(named) != 1:
+            named = [p for p in self.people if sentence.start_char <= p.start < sentence.end_char]
+            if len({p.name for p in named}) != 1 or not named[0].is_subject:
                 continue
-            counts = evidence.setdefault(named.pop(), [0, 0])
+            counts = evidence.setdefault(named[0].name, [0, 0])
             for token in sentence:
-                if not self.quoted[token.i] and token.dep_ in SUBJECT_DEPS:
+                if token.idx > named[0].start and not self.quoted[token.i] and token.dep_ in SUBJECT_DEPS:
                     counts[0] += token.lower_ in MALE_PRONOUNS
                     counts[1] += token.lower_ in FEMALE_PRONOUNS
         return {name: (male, female) for name, (male, female) in evidence.items()}

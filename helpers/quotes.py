@@ -60,6 +60,9 @@ SCARE_MAX_WORDS = 5
 # A quote held by a verb that is not a speech verb ("credited it to “…”") is attributed
 # only from this length on: shorter ones are mostly labels ("called it “fog of war”").
 VERB_OBJECT_MIN_WORDS = 3
+# How many heads up from a quote's first word the noun or verb holding it is looked for:
+# one further up holds the quote too loosely to be its speech act.
+HOLDER_MAX_CLIMB = 8
 # Texts that someone issues, releases or posts: "X issued a statement saying …" is X's.
 ISSUED_TEXTS = {"statement", "release", "tweet", "post", "message", "email", "letter", "memo", "video", "ad"}
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
@@ -570,7 +573,7 @@ class _Article:
         """A noun naming something said, with a possessor, that holds the quote ("his
         promise of “…”") or is the subject of the clause that does ("her claim is that …")."""
         token = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
-        for _ in range(8):
+        for _ in range(HOLDER_MAX_CLIMB):
             if token.head.i == token.i:
                 return None
             clause, token = token, token.head
@@ -593,7 +596,7 @@ class _Article:
         """The verb whose object or complement holds the quote, when its subject comes first."""
         first = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
         token = first
-        for _ in range(8):
+        for _ in range(HOLDER_MAX_CLIMB):
             if token.head.i == token.i:
                 return None
             token = token.head

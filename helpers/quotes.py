@@ -1074,6 +1074,8 @@ class _Article:
     def _mention(self, head: Token) -> tuple[int, int]:
         tokens = [head]
         for child in head.children:
+            if head.dep_ == "poss" and child.dep_ == "case":
+                continue  # a possessor's "'s" is not part of its name ("Trump's claim")
             if child.dep_ in MENTION_DEPS and child.dep_ != "punct":
                 tokens.extend(child.subtree)
             if child.dep_ == "appos" and child.i > head.i and self.doc[child.left_edge.i - 1].is_punct:

@@ -1166,7 +1166,7 @@ class _Article:
     def _agrees(self, person: Person, pronoun: str, surely: bool = False) -> bool:
         """Whether "he" or "she" can refer to `person`: from how the article refers to them,
         else from a first name that usually takes one of them (`surely`: only with evidence)."""
-        if pronoun not in MALE_PRONOUNS | FEMALE_PRONOUNS:
+        if pronoun not in THIRD_PERSON_PRONOUNS:
             return not surely
         male, female = self.pronoun_evidence.get(person.name, (0, 0))
         if male or female:  # the article's own usage outranks what a first name usually takes

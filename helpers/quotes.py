@@ -503,16 +503,25 @@ class _Article:
 
     def _transcript_turn(self, piece: Piece) -> tuple[int, int] | None:
         """The capitalised name opening a quote ("PENCE: …") when it is a person's: a person
-        named in the article or tagged as one, so that "BREAKING:" or "WARNING:" is not."""
+        named in the article or tagged as one, so that "BREAKING:" or "WARNING:" is not. In
+        a transcript (a turn names such a person) every turn counts: the host ("WALLACE:")
+        is often never introduced."""
         turn = TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)
         if turn is None:
             return None
+        return turn.span("name") if self._names_a_person(turn) or self.is_transcript else None
+
+    @functools.cached_property
+    def is_transcript(self) -> bool:
+        return any(self._names_a_person(turn) for piece in self.pieces
+                   if (turn := TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)) is not None)
+
+    def _names_a_person(self, turn: re.Match) -> bool:
         surname = _name_words(turn.group("name"))[-1:]  # empty for a lone honorific ("MR.:")
         known = {words[-1].lower() for p in self.people if (words := _name_words(p.name))}
-        named = bool(surname) and surname[0].lower() in known
-        tagged = any(e["label"] == "PERSON" and _overlaps((e["start_char"], e["end_char"]), turn.span("name"))
-                     for e in self._entities())
-        return turn.span("name") if named or tagged else None
+        return (bool(surname) and surname[0].lower() in known) or any(
+            e["label"] == "PERSON" and _overlaps((e["start_char"], e["end_char"]), turn.span("name"))
+            for e in self._entities())
 
     def _signature_after(self, piece: Piece) -> tuple[int, int] | None:
         """A dash and a short name after a quote that ends its sentence: on the rest of the

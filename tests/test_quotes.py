@@ -151,6 +151,15 @@ def test_a_quoted_transcript_turn_names_its_speaker(found):
     assert (question["speaker_name"], answer["speaker_name"]) == ("Peter Holm", "Ana Varga")
 
 
+def test_every_turn_of_a_transcript_names_its_speaker(nlp):
+    # the host is never introduced, but the guest's turn makes the quotes a transcript
+    text = ("Budget Interview\n\nPeter Holm and Ana Varga spoke about the budget on Sunday.\n\n"
+            "\"HOST: Will you sign the budget?\n\n\"VARGA: I will sign it next week.\"\n")
+    rows = analyse_text(text, nlp)["quotes"]
+    assert only(rows, "Will you sign")["speaker"] == "HOST"
+    assert only(rows, "I will sign it")["speaker_name"] == "Ana Varga"
+
+
 @pytest.mark.parametrize("text, speaker", [
     ("Bridge Report\n\n“BREAKING: The bridge is closed,” the statement read.\n", "the statement"),
     ("Bridge Report\n\nThe sign read “WARNING: The bridge is closed to all traffic.”\n", "The sign"),

@@ -60,12 +60,20 @@ SCARE_MAX_WORDS = 5
 # A quote held by a verb that is not a speech verb ("credited it to “…”") is attributed
 # only from this length on: shorter ones are mostly labels ("called it “fog of war”").
 VERB_OBJECT_MIN_WORDS = 3
+# How many heads up from a quote's first word the noun or verb holding it is looked for:
+# one further up holds the quote too loosely to be its speech act.
+HOLDER_MAX_CLIMB = 8
 # Texts that someone issues, releases or posts: "X issued a statement saying …" is X's.
 ISSUED_TEXTS = {"statement", "release", "tweet", "post", "message", "email", "letter", "memo", "video", "ad"}
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+THIRD_PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS  # not "I": it cannot stand for a subject named before
+THING_PRONOUNS = {"it", "its", "itself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}  # not "we", for the same reason as "I"
 TITLE_MARKERS = {"so-called", "dubbed", "titled", "entitled", "named", "nicknamed", "as"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Entity labels of names that can speak: people, organisations, groups ("Democrats").
+SPEAKER_ENTITIES = {"PERSON", "ORG", "NORP"}
 # Children of a speaker's head word that belong to the speaker mention.
 MENTION_DEPS = {"compound", "flat", "det", "amod", "poss", "nmod", "nummod", "prep", "case",
                 "cc", "conj", "pobj", "punct", "npadvmod", "appos"}
@@ -196,8 +204,10 @@ def _closes_mixed_pair(text: str, open_at: int, mark: int) -> bool:
     inside this one."""
     if _is_opener(text, mark, True):
         return False
-    return not any(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
-                   for i in range(open_at + 1, mark))
+    # marks of this mark's style in between come in pairs unless an inner quote is still open
+    same_style = sum(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
+                     for i in range(open_at + 1, mark))
+    return same_style % 2 == 0
 
 
 def _is_straight(mark: str) -> bool:
@@ -282,9 +292,13 @@ class _Article:
         lemma = token.lemma_.lower()
         entry = self.cues.get(lemma)
         if entry is None and lemma in phrase_cue_verbs():
-            objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
-            entry = self.cues.get(f"{lemma} {objects[0]}") if objects else None
+            entry = self.phrase_cue_entry(token)
         return entry
+
+    def phrase_cue_entry(self, token: Token) -> tuple[str, bool | None] | None:
+        """The lexicon entry for a verb and its object ("put it"), when listed."""
+        objects = [c.lower_ for c in token.children if c.dep_ == "dobj"]
+        return self.cues.get(f"{token.lemma_.lower()} {objects[0]}") if objects else None
 
     def cue_span(self, cue: Token) -> tuple[int, int]:
         last = cue
@@ -352,10 +366,10 @@ class _Article:
         earliest on a tie)."""
         counts: dict[str, dict[str, int]] = {}
         for mention in mentions:
-            forms = {mention["text"]}
+            forms = [mention["text"]]  # a list, not a set: counting order decides ties
             if len(_name_words(mention["text"])) >= 2:  # not a bare surname's guessed full name
-                forms.add(mention.get("canonical") or mention["text"])
-            for text in forms:
+                forms.append(mention.get("canonical") or mention["text"])
+            for text in dict.fromkeys(forms):
                 words = self._without_common_nouns(_name_words(text))
                 if len(words) >= 2:
                     names = counts.setdefault(words[-1], {})
@@ -450,12 +464,13 @@ class _Article:
     def _attribute(self, piece: Piece) -> None:
         if self._preceded_by_title_marker(piece):
             return
-        if (turn := TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)) is not None:
-            # a quoted transcript turn names its speaker in capitals: "PENCE: Well, …"
-            piece.speaker, piece.how = turn.span("name"), "transcript"
-            return
         cue = self._cue_after(piece) if piece.close_mark is not None else None
         how = "cue-after"
+        if cue is None and (turn := self._transcript_turn(piece)) is not None:
+            # a quoted transcript turn names its speaker in capitals ("PENCE: Well, …"), which
+            # beats a cue before it: that one introduces the whole exchange ("went as follows:")
+            piece.speaker, piece.how = turn, "transcript"
+            return
         if cue is None:
             cue, how = self._cue_before(piece), "cue-before"
         if cue is not None:
@@ -485,6 +500,28 @@ class _Article:
                 # subject of the verb holding it said or meant
                 piece.cue, piece.how = verb, "verb-object"
                 piece.speaker = self.speaker_of(verb, inverted=False)
+
+    def _transcript_turn(self, piece: Piece) -> tuple[int, int] | None:
+        """The capitalised name opening a quote ("PENCE: …") when it is a person's: a person
+        named in the article or tagged as one, so that "BREAKING:" or "WARNING:" is not. In
+        a transcript (a turn names such a person) every turn counts: the host ("WALLACE:")
+        is often never introduced."""
+        turn = TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)
+        if turn is None:
+            return None
+        return turn.span("name") if self._names_a_person(turn) or self.is_transcript else None
+
+    @functools.cached_property
+    def is_transcript(self) -> bool:
+        return any(self._names_a_person(turn) for piece in self.pieces
+                   if (turn := TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)) is not None)
+
+    def _names_a_person(self, turn: re.Match) -> bool:
+        surname = _name_words(turn.group("name"))[-1:]  # empty for a lone honorific ("MR.:")
+        known = {words[-1].lower() for p in self.people if (words := _name_words(p.name))}
+        return (bool(surname) and surname[0].lower() in known) or any(
+            e["label"] == "PERSON" and _overlaps((e["start_char"], e["end_char"]), turn.span("name"))
+            for e in self._entities())
 
     def _signature_after(self, piece: Piece) -> tuple[int, int] | None:
         """A dash and a short name after a quote that ends its sentence: on the rest of the
@@ -545,7 +582,7 @@ class _Article:
         """A noun naming something said, with a possessor, that holds the quote ("his
         promise of “…”") or is the subject of the clause that does ("her claim is that …")."""
         token = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
-        for _ in range(8):
+        for _ in range(HOLDER_MAX_CLIMB):
             if token.head.i == token.i:
                 return None
             clause, token = token, token.head
@@ -568,7 +605,7 @@ class _Article:
         """The verb whose object or complement holds the quote, when its subject comes first."""
         first = self.doc[min(self.token_at(piece.start), len(self.doc) - 1)]
         token = first
-        for _ in range(8):
+        for _ in range(HOLDER_MAX_CLIMB):
             if token.head.i == token.i:
                 return None
             token = token.head
@@ -617,9 +654,8 @@ class _Article:
             if not self._only_speaker_between(index, token):
                 return None
             inverted = token.i == index or all(t.is_punct for t in self.doc[index:token.i])
-            if not inverted and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that")
-                                    and f"{token.lemma_.lower()} {c.lower_}" not in self.cues
-                                    for c in token.rights):
+            if not inverted and self.phrase_cue_entry(token) is None \
+                    and any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that") for c in token.rights):
                 return None  # the verb has its own object ("Her critics cited it as …")
             if self.is_cue(token, direct_only=True):
                 return token
@@ -1009,28 +1045,29 @@ class _Article:
         word = pronoun.lower_
         if subject.lower_ == word:
             return True
-        person = subject.ent_type_ == "PERSON" or self.words.get(subject.lower_) in ("pronoun_person", "role")
-        if word in ("he", "she"):
-            return person and subject.lower_ not in ("i", "we", "they")
-        if word == "it":
+        subject_kind = self.words.get(subject.lower_)
+        person = subject.ent_type_ == "PERSON" or subject_kind in ("pronoun_person", "role")
+        if word in THIRD_PERSON_PRONOUNS:
+            return person and (subject_kind != "pronoun_person" or subject.lower_ in THIRD_PERSON_PRONOUNS)
+        if word in THING_PRONOUNS:
             return not person and subject.tag_ in ("NN", "NNP")
-        return word == "they" and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ == "they")
+        return word in PLURAL_PRONOUNS and (subject.tag_ in ("NNS", "NNPS") or subject.lower_ in PLURAL_PRONOUNS)
 
     def _name_just_before(self, cue: Token) -> tuple[int, int] | None:
         """The names right before an active verb, adverbs aside ("Obama and Clinton often
         call"; not "Pence was asked")."""
-        names = ("PERSON", "ORG", "NORP")
         if any(c.dep_ == "auxpass" for c in cue.children):
             return None
         index = cue.i - 1
         while index >= 0 and self.doc[index].pos_ in ("ADV", "AUX", "PART"):
             index -= 1
-        if index < 0 or self.quoted[index] or self.doc[index].ent_type_ not in names:
+        if index < 0 or self.quoted[index] or self.doc[index].ent_type_ not in SPEAKER_ENTITIES:
             return None
         start = index
         while start > 0 and not self.quoted[start - 1] and (
-                self.doc[start - 1].ent_type_ in names
-                or (self.doc[start - 1].lower_ == "and" and start > 1 and self.doc[start - 2].ent_type_ in names)):
+                self.doc[start - 1].ent_type_ in SPEAKER_ENTITIES
+                or (self.doc[start - 1].lower_ == "and" and start > 1
+                    and self.doc[start - 2].ent_type_ in SPEAKER_ENTITIES)):
             start -= 1
         return self.doc[start].idx, self.doc[index].idx + len(self.doc[index].text)
 
@@ -1038,7 +1075,7 @@ class _Article:
         """The direct object of `verb` before its clause `clause` when it names someone (a
         name, a person pronoun, a role): not "used this question to demand …"."""
         objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clause.i and not self.quoted[c.i]
-                   and (c.ent_type_ in ("PERSON", "ORG", "NORP")
+                   and (c.ent_type_ in SPEAKER_ENTITIES
                         or self.words.get(c.lower_) in ("pronoun_person", "pronoun_group", "role")
                         or any(a.dep_ == "appos" and a.ent_type_ == "PERSON" for a in c.children))]
         return objects[0] if objects else None
@@ -1046,6 +1083,8 @@ class _Article:
     def _mention(self, head: Token) -> tuple[int, int]:
         tokens = [head]
         for child in head.children:
+            if head.dep_ == "poss" and child.dep_ == "case":
+                continue  # a possessor's "'s" is not part of its name ("Trump's claim")
             if child.dep_ in MENTION_DEPS and child.dep_ != "punct":
                 tokens.extend(child.subtree)
             if child.dep_ == "appos" and child.i > head.i and self.doc[child.left_edge.i - 1].is_punct:
@@ -1134,29 +1173,34 @@ class _Article:
         return salient[0][1] if salient else earlier[-1]
 
     def _agrees(self, person: Person, pronoun: str, surely: bool = False) -> bool:
-        """Whether "he" or "she" can refer to `person`: from a first name that usually takes
-        one of them, else from how the article refers to them (`surely`: only with evidence)."""
-        if pronoun not in MALE_PRONOUNS | FEMALE_PRONOUNS:
+        """Whether "he" or "she" can refer to `person`: from how the article refers to them,
+        else from a first name that usually takes one of them (`surely`: only with evidence)."""
+        if pronoun not in THIRD_PERSON_PRONOUNS:
             return not surely
+        male, female = self.pronoun_evidence.get(person.name, (0, 0))
+        if male or female:  # the article's own usage outranks what a first name usually takes
+            same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
+            return same > other if surely else same >= other
         gender = first_name_genders().get(person.name.split()[0].lower()) if " " in person.name else None
         if gender:
             return (gender == "m") == (pronoun in MALE_PRONOUNS)
-        male, female = self.pronoun_evidence.get(person.name, (0, 0))
-        same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
-        return same > other if surely else same >= other
+        return not surely
 
     @functools.cached_property
     def pronoun_evidence(self) -> dict[str, tuple[int, int]]:
-        """name -> (he/his/him, she/her) counted in sentences, outside quotes, that name
-        only that person: how the article refers to each person."""
+        """name -> (he, she) counted in sentences, outside quotes, that name only that person,
+        as its subject, with the pronoun a subject after the name ("Sanders said that he
+        would"): how the article refers to each person. A pronoun before the name, or an
+        object or possessive, mostly stands for someone else ("He accused Clinton", "Karen
+        Doyle met him")."""
         evidence: dict[str, list[int]] = {}
         for sentence in self.doc.sents:
-            named = {p.name for p in self.people if sentence.start_char <= p.start < sentence.end_char}
-            if len(named) != 1:
+            named = [p for p in self.people if sentence.start_char <= p.start < sentence.end_char]
+            if len({p.name for p in named}) != 1 or not named[0].is_subject:
                 continue
-            counts = evidence.setdefault(named.pop(), [0, 0])
+            counts = evidence.setdefault(named[0].name, [0, 0])
             for token in sentence:
-                if not self.quoted[token.i]:
+                if token.idx > named[0].start and not self.quoted[token.i] and token.dep_ in SUBJECT_DEPS:
                     counts[0] += token.lower_ in MALE_PRONOUNS
                     counts[1] += token.lower_ in FEMALE_PRONOUNS
         return {name: (male, female) for name, (male, female) in evidence.items()}

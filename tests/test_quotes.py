@@ -3,6 +3,8 @@ quotes, pronouns, offsets, and the seed article checked by hand."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import FIXTURES, analyse_text
@@ -56,6 +58,12 @@ def test_a_quote_in_the_other_style_stays_inside():
     text = 'Title\n\n"He called it “a farce” today," she said.'
     [piece] = find_pieces(text, paragraph_spans(text))
     assert text[piece.start:piece.end] == "He called it “a farce” today"
+
+
+def test_a_closed_inner_quote_of_the_closing_style_lets_the_outer_one_close():
+    text = 'Title\n\nShe wrote “He said "no" and left" before the vote. Nothing more was said.'
+    [piece] = find_pieces(text, paragraph_spans(text))
+    assert text[piece.start:piece.end] == 'He said "no" and left'
 
 
 def test_mixed_marks_on_both_pieces_of_a_split_quote():
@@ -140,6 +148,26 @@ def test_a_quoted_transcript_turn_names_its_speaker(found):
     answer = only(rows, "I will accept it.")
     assert (question["speaker"], question["attribution"]) == ("HOLM", "transcript")
     assert answer["speaker"] == "VARGA"
+    assert (question["speaker_name"], answer["speaker_name"]) == ("Peter Holm", "Ana Varga")
+
+
+def test_every_turn_of_a_transcript_names_its_speaker(nlp):
+    # the host is never introduced, but the guest's turn makes the quotes a transcript
+    text = ("Budget Interview\n\nPeter Holm and Ana Varga spoke about the budget on Sunday.\n\n"
+            "\"HOST: Will you sign the budget?\n\n\"VARGA: I will sign it next week.\"\n")
+    rows = analyse_text(text, nlp)["quotes"]
+    assert only(rows, "Will you sign")["speaker"] == "HOST"
+    assert only(rows, "I will sign it")["speaker_name"] == "Ana Varga"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Bridge Report\n\n“BREAKING: The bridge is closed,” the statement read.\n", "the statement"),
+    ("Bridge Report\n\nThe sign read “WARNING: The bridge is closed to all traffic.”\n", "The sign"),
+])
+def test_a_capitalised_word_before_a_colon_is_no_speaker_unless_a_person(nlp, text, speaker):
+    [row] = analyse_text(text, nlp)["quotes"]
+    assert row["attribution"] != "transcript"
+    assert row["speaker"] == speaker
 
 
 # ---------------------------------------------------------------- continuations, marks, scare quotes
@@ -197,6 +225,14 @@ def test_a_pronoun_skips_a_subject_whose_first_name_takes_the_other(found):
     for fragment in ("We agreed on the timetable", "never accept a second terminal"):
         row = only(found["gender"][1], fragment)
         assert (row["speaker"], row["speaker_name"]) == ("he", "Mark Ellis")
+
+
+def test_the_article_s_own_pronoun_outranks_the_first_name(nlp):
+    # "Michael" usually takes "he", but this article calls Michael Grant "she"
+    text = ("Water Board\n\nMichael Grant, who chairs the water board, said she would step down in May.\n\n"
+            "John Baker, a farmer, retired from the board last week.\n\n“The reservoir is full,” she said.\n")
+    row = only(analyse_text(text, nlp)["quotes"], "The reservoir is full")
+    assert (row["speaker"], row["speaker_name"]) == ("she", "Michael Grant")
 
 
 def test_a_role_resolves_to_the_person_who_holds_it(found):
@@ -281,7 +317,7 @@ def test_a_shared_surname_is_the_person_most_often_named_in_full(found):
 
 def test_a_possessed_speech_noun_attributes_the_quote_it_holds(found):
     row = only(found["names"][1], "two thousand jobs")
-    assert (row["cue_lemma"], row["speaker"], row["speaker_name"]) == ("claim", "Whitfield's", "Laura Whitfield")
+    assert (row["cue_lemma"], row["speaker"], row["speaker_name"]) == ("claim", "Whitfield", "Laura Whitfield")
 
 
 # ---------------------------------------------------------------- table invariants
@@ -358,3 +394,22 @@ def test_speakers_are_compared_across_articles_and_outlets():
     articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Post", "Times"]})
     by_article, by_outlet = quote_tables.speakers_compared(pd.DataFrame(rows), articles)
     assert list(by_article.columns) == ["a", "b"] and list(by_outlet.columns) == ["Post", "Times"]
+
+
+def test_the_full_name_of_a_surname_does_not_depend_on_the_hash_seed():
+    # one mention written "Joe Biden" whose canonical form is "Joe R. Biden": both forms count
+    # once, and the tie goes to the one written first, whatever order a set would give
+    import subprocess
+    import sys
+
+    script = (
+        "from helpers.quotes import _Article\n"
+        "article = object.__new__(_Article)\n"
+        "article.words, article.common_words = {}, set()\n"
+        "mention = {'text': 'Joe Biden', 'canonical': 'Joe R. Biden'}\n"
+        "print(article._full_names([mention])['Biden'])\n"
+    )
+    names = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+             for seed in range(1, 5)}
+    assert names == {"Joe Biden"}

@@ -95,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             "gold": dict(Counter(row["label"] for rows in gold.values() for row in rows)),
             "treaty": score(gold, predictions, with_provision=False),
             "treaty_and_provision": score(gold, predictions, with_provision=True),
-            "recall_by_form": recall_by_form(gold, predictions),
-            "recall_by_coverage": recall_by_coverage(gold, predictions, listed),
+            "recall_by_form": recall_by(gold, predictions, lambda row: row["form"]),
+            "recall_by_coverage": recall_by(  # what the rules miss apart from what the list lacks
+                gold, predictions,
+                lambda row: "in the list" if row["treaty_id"] in listed else "not in the list"),
             "non_references_found": false_alarms(gold, predictions),
             "extraction_seconds": round(extract_seconds, 3),
             "parse_seconds": round(parse_seconds, 3),
@@ -185,25 +187,13 @@ def score(gold, predictions, with_provision: bool) -> dict:
             "found": found, "gold": references}
 
 
-def recall_by_form(gold, predictions) -> dict:
+def recall_by(gold, predictions, group_of) -> dict:
+    """Recall (treaty and provision) over the gold references in each group `group_of(row)`."""
     found, total = Counter(), Counter()
     for path, rows in gold.items():
         for row in rows:
             if row["label"] == "reference":
-                total[row["form"]] += 1
-                found[row["form"]] += any(agrees(p, row, True) for p in predictions[path])
-    return {form: {"found": found[form], "gold": total[form], "recall": round(found[form] / total[form], 3)}
-            for form in sorted(total)}
-
-
-def recall_by_coverage(gold, predictions, listed: set[str]) -> dict:
-    """Recall over references to instruments in the shipped treaty list, and to the others
-    (which a list-driven extractor cannot find): what the rules miss vs what the list lacks."""
-    found, total = Counter(), Counter()
-    for path, rows in gold.items():
-        for row in rows:
-            if row["label"] == "reference":
-                group = "in the list" if row["treaty_id"] in listed else "not in the list"
+                group = group_of(row)
                 total[group] += 1
                 found[group] += any(agrees(p, row, True) for p in predictions[path])
     return {group: {"found": found[group], "gold": total[group], "recall": round(found[group] / total[group], 3)}

@@ -537,7 +537,7 @@ def _probability_score(model: TargetModel, probabilities: np.ndarray) -> float:
                        - probabilities[model.classes.index("negative")]), 6)
 
 
-def _parse_for_targets(texts: list[str]) -> list[Doc]:
+def parse_for_targets(texts: list[str]) -> list[Doc]:
     """Parsed texts (in batches, long ones in pieces) without the components the features
     do not read."""
     from helpers.pipeline import load_model, parse  # here, so importing this module stays light
@@ -550,7 +550,7 @@ def _parse_for_targets(texts: list[str]) -> list[Doc]:
 def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[dict]]:
     """`score_targets` for many (text, spans) pairs, parsed together (faster than one by one)."""
     items = [(text or "", list(spans)) for text, spans in items]
-    docs = _parse_for_targets([text for text, _ in items])
+    docs = parse_for_targets([text for text, _ in items])
     rows = iter(doc_rows([doc for doc, (_, spans) in zip(docs, items) if spans]))
     scored = []
     for doc, (_, spans) in zip(docs, items):
@@ -585,7 +585,7 @@ def explain_mention(doc: Doc, start: int, end: int) -> list[tuple[int, int, floa
 
 def explain_target(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
     """`explain_mention` for a mention of a text that is not parsed yet."""
-    return explain_mention(_parse_for_targets([text or ""])[0], start, end)
+    return explain_mention(parse_for_targets([text or ""])[0], start, end)
 
 
 def explanation_html(text: str, weights: Iterable[tuple[int, int, float]],

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpers.pipeline import DEFAULT_MODEL, load_model, model_id  # noqa: E402
-from helpers.sentiment import (LABELS, MODEL_PATH, SKIPPED_FOR_TARGETS, VECTOR_GROUPS,  # noqa: E402
-                               VECTOR_SCALE, VECTOR_WINDOW, merged_features, mention_features,
+from helpers.sentiment import (LABELS, MODEL_PATH, VECTOR_GROUPS, VECTOR_SCALE,  # noqa: E402
+                               VECTOR_WINDOW, parse_for_targets, merged_features, mention_features,
                                doc_rows, mention_span, mention_vectors, vector_features)
 
 DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
@@ -63,10 +63,8 @@ def cv_group(row_id: str) -> str:
 def featurise(rows: list[dict]) -> list[dict[str, float]]:
     """Merged features of every row's mention, word vectors included; sentences are parsed
     once each, as for `target_sentiment`."""
-    nlp = load_model()
     sentences = sorted({row["sentence"] for row in rows})
-    with nlp.select_pipes(disable=list(SKIPPED_FOR_TARGETS)):
-        docs = dict(zip(sentences, nlp.pipe(sentences, batch_size=64)))
+    docs = dict(zip(sentences, parse_for_targets(sentences)))
     rows_of = dict(zip(sentences, doc_rows([docs[sentence] for sentence in sentences])))
     features = []
     for row in rows:

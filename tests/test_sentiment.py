@@ -137,7 +137,7 @@ def test_target_explanation_adds_up_to_the_score(nlp):
     """Every word's push, word vectors included, sums to the model's positive-minus-negative
     logit (less the intercept): the explanation is the model, not an approximation."""
     text = "The mayor thanked the volunteers, but critics accused the council of wasting money."
-    doc = sentiment._parse_for_targets([text])[0]
+    doc = sentiment.parse_for_targets([text])[0]
     model = sentiment.load_target_model()
     positive, negative = model.classes.index("positive"), model.classes.index("negative")
     for mention in ("mayor", "volunteers", "council"):
@@ -153,8 +153,8 @@ def test_target_explanation_adds_up_to_the_score(nlp):
 
 def test_word_vectors_of_a_sentence_do_not_depend_on_its_neighbours():
     sentence = "Critics accused the council of wasting money."
-    alone = sentiment._parse_for_targets([sentence])[0]
-    longer = sentiment._parse_for_targets(["The mayor spoke on Monday. " + sentence])[0]
+    alone = sentiment.parse_for_targets([sentence])[0]
+    longer = sentiment.parse_for_targets(["The mayor spoke on Monday. " + sentence])[0]
     (first,) = list(alone.sents)
     last = list(longer.sents)[-1]
     assert last.text == first.text

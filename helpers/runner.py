@@ -32,6 +32,7 @@ from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import (DocCache, TableStore, atomic_open, cache_dir, chunk_key,
                            extractors_version)
 from helpers.pipeline import load_model, model_id, model_name, parse
+from helpers.sentiment import load_target_model
 from helpers.treaty_texts import save_quoted_wording, texts_folder
 
 CHUNK_CHARS = 250_000
@@ -49,26 +50,31 @@ class Job:
     version: str  # the extractors' version
     parts: str  # where finished chunks go: a folder or an fsspec URL
     cache: bool
+    target_method: str | None = None  # sentiment towards entities; None: the fast one
 
 
 def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | None = None,
             cache: bool = True, out: str | Path | None = None, progress: bool | None = None,
-            chunk_chars: int = CHUNK_CHARS, limit: int | None = None) -> Analysis:
+            chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
+            target_method: str | None = None) -> Analysis:
     """Load `inputs`, parse them with one spaCy pipeline and extract every table.
 
     `workers` local processes, or `dask` (a scheduler address, or "local"), share the
     chunks. With `out` (a folder or fsspec URL), the tables are written there as Parquet,
     streamed chunk by chunk, and a run that was interrupted resumes where it stopped.
-    `limit` analyses only the first articles found.
+    `limit` analyses only the first articles found. `target_method` picks the model of
+    sentiment towards entities: `target-lr` (default, fast) or `target-minilm` (more
+    accurate, and the slowest step of the run).
     """
     if out is not None:
         write_analysis(inputs, out, model=model, workers=workers, dask=dask, cache=cache,
-                       progress=progress, chunk_chars=chunk_chars, limit=limit)
+                       progress=progress, chunk_chars=chunk_chars, limit=limit,
+                       target_method=target_method)
         return Analysis.load(out)
     with tempfile.TemporaryDirectory(prefix="helpers-") as scratch:
         parts = str(cache_dir() / "tables") if cache else scratch
         job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress,
-                                       chunk_chars, limit)
+                                       chunk_chars, limit, target_method)
         store = TableStore(parts)
         frames = {name: _concat(store, keys, name) for name in TABLE_NAMES}
     frames["problems"] = _all_problems(problems, frames["problems"])
@@ -79,12 +85,13 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
 
 def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers: int = 1,
                    dask: str | None = None, cache: bool = True, progress: bool | None = None,
-                   chunk_chars: int = CHUNK_CHARS, limit: int | None = None) -> dict[str, int]:
+                   chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
+                   target_method: str | None = None) -> dict[str, int]:
     """Run the analysis and write one Parquet file per table into `out`; rows per table."""
     filesystem, root = fsspec.core.url_to_fs(str(out))
     parts = f"{str(out).rstrip('/')}/{PARTS_FOLDER}"
     job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress,
-                                   chunk_chars, limit)
+                                   chunk_chars, limit, target_method)
     store = TableStore(parts)
     counts = {}
     for name in TABLE_NAMES:
@@ -113,6 +120,8 @@ def run_chunk(articles: list[dict], job: Job) -> str:
     Safe to run twice (a retried Dask task, a resumed run): a stored chunk is not redone.
     """
     key = f"{chunk_key(job.model_id, articles)}-{job.version}"
+    if job.target_method:
+        key += f"-{job.target_method}"
     parts = TableStore(job.parts)
     if parts.intact(key):
         return key
@@ -140,16 +149,20 @@ def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
     records: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
     records["articles"] = articles
     for article, doc in zip(articles, docs):
-        found, failures = extract_article(article, doc)
+        found, failures = extract_article(article, doc, job.target_method)
         for name, rows in found.items():
             records[name].extend(rows)
         records["problems"].extend(failures)
     return {name: tables.frame(name, rows) for name, rows in records.items()}
 
 
-def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars, limit):
+def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars, limit,
+             target_method):
     name = model_name(model)
-    job = Job(name, model_id(load_model(name)), extractors_version(), str(parts), cache)
+    if target_method is not None:  # a wrong name or a missing encoder fails before any parsing
+        load_target_model(target_method)
+    job = Job(name, model_id(load_model(name)), extractors_version(), str(parts), cache,
+              target_method)
     problems = Problems()
     chunks = _chunks(itertools.islice(iter_articles(inputs, problems), limit), chunk_chars)
     keys = list(_run(chunks, job, workers, dask, progress))

@@ -21,6 +21,7 @@ class Context:
     article: dict
     doc: Doc
     tables: dict[str, list[dict]] = field(default_factory=dict)
+    target_method: str | None = None  # the sentiment towards entities: None for the fast one
 
     @property
     def article_id(self) -> str:

@@ -1,7 +1,11 @@
-"""Train the target-sentiment model shipped in helpers/data/target_sentiment.json.
+"""Train the target-sentiment models shipped in helpers/data/ (one per method).
 
-    .venv/bin/python scripts/train_sentiment.py         # fit on train + dev, write the model
-    .venv/bin/python scripts/train_sentiment.py --cv    # first estimate it without test
+    .venv/bin/python scripts/train_sentiment.py --method target-minilm        # fit on train + dev, write it
+    .venv/bin/python scripts/train_sentiment.py --method target-minilm --cv   # first estimate it without test
+
+The methods differ only in their word vectors (`sentiment.TARGET_MODELS`): `target-lr`
+(helpers/data/target_sentiment.json) uses the tok2vec embedding layer, `target-minilm`
+(helpers/data/target_sentiment_minilm.json) the MiniLM encoder of helpers/encoder.py.
 
 Data: ../shared/data/newsmtsc/ (NewsMTSC, MIT): flat-rw/train.jsonl, flat-rw/dev.jsonl and
 flat-mt/dev.jsonl. The hyperparameters (C, MIN_COUNT, and VECTOR_SCALE / VECTOR_WINDOW in
@@ -10,8 +14,8 @@ sentences of one article, or of one AllSides story, in one fold) together with r
 dev, never on test. With them fixed, the shipped model is fitted on train + both dev
 sets (their `trained_on`); so its own dev figures are in-sample, and `--cv` reports the
 honest estimate: cross-validation on train, and a model fitted on train alone scored on
-rw and mt dev. It writes benchmarks/results/sentiment_cv.json. Test is never read here.
-The result is deterministic (lbfgs on a fixed feature order, word vectors on CPU).
+rw and mt dev. It writes benchmarks/results/sentiment_cv[_minilm].json. Test is never read
+here. The result is deterministic (lbfgs on a fixed feature order, word vectors on CPU).
 """
 
 from __future__ import annotations
@@ -33,18 +37,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpers.pipeline import DEFAULT_MODEL, load_model, model_id  # noqa: E402
-from helpers.sentiment import (LABELS, MODEL_PATH, VECTOR_GROUPS, VECTOR_SCALE,  # noqa: E402
-                               VECTOR_WINDOW, parse_for_targets, merged_features, mention_features,
-                               doc_rows, mention_span, mention_vectors, vector_features)
+from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, TARGET_MODELS,  # noqa: E402
+                               VECTOR_GROUPS, VECTOR_SCALE, VECTOR_WINDOW, merged_features,
+                               mention_features, mention_span, mention_vectors, model_path,
+                               parse_for_targets, sentence_rows, vector_features)
 
 DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
-CV_RESULTS = ROOT / "benchmarks" / "results" / "sentiment_cv.json"
+RESULTS = ROOT / "benchmarks" / "results"
 POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}
 TRAIN = ("flat-rw/train.jsonl",)
 DEV = ("flat-rw/dev.jsonl", "flat-mt/dev.jsonl")
 C = 0.1
 MIN_COUNT = 2
 FOLDS = 5
+# lbfgs runs to convergence: some word-vector dimensions are almost constant, so at
+# scikit-learn's default tolerance (1e-4) the fit stopped at different points of a flat
+# valley when the vectors differed in the last bits (BLAS run with another number of
+# threads), and rebuilding the model changed its weights.
+TOLERANCE = 1e-8
 VECTOR_NAME = re.compile(rf"^({'|'.join(VECTOR_GROUPS)}):(\d+)$")
 
 
@@ -60,19 +70,21 @@ def cv_group(row_id: str) -> str:
     return f"allsides-{parts[2]}" if parts[0] == "allsides" else f"{parts[0]}-{parts[2]}"
 
 
-def featurise(rows: list[dict]) -> list[dict[str, float]]:
+def featurise(rows: list[dict], vector_source: str) -> list[dict[str, float]]:
     """Merged features of every row's mention, word vectors included; sentences are parsed
-    once each, as for `target_sentiment`."""
-    sentences = sorted({row["sentence"] for row in rows})
-    docs = dict(zip(sentences, parse_for_targets(sentences)))
-    rows_of = dict(zip(sentences, doc_rows([docs[sentence] for sentence in sentences])))
+    and encoded once each, as for `target_sentiment`."""
+    texts = sorted({row["sentence"] for row in rows})
+    docs = dict(zip(texts, parse_for_targets(texts)))
+    sentences = [sentence for text in texts for sentence in docs[text].sents]
+    vectors_of = {(id(sentence.doc), sentence.start): rows
+                  for sentence, rows in zip(sentences, sentence_rows(sentences, vector_source))}
     features = []
     for row in rows:
         span = mention_span(docs[row["sentence"]], row["from"], row["to"])
         if span is None:
             features.append({})
             continue
-        vectors = mention_vectors(span, rows_of[row["sentence"]])
+        vectors = mention_vectors(span, vectors_of[id(span.doc), span.sent.start])
         features.append({**merged_features(mention_features(span)), **vector_features(vectors)})
     return features
 
@@ -82,7 +94,7 @@ def fit(features: list[dict[str, float]], labels: list[str]):
     kept = [{k: v for k, v in row.items() if counts[k] >= MIN_COUNT} for row in features]
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform(kept)
-    classifier = LogisticRegression(C=C, max_iter=3000)
+    classifier = LogisticRegression(C=C, max_iter=3000, tol=TOLERANCE)
     classifier.fit(matrix, labels)
     return vectorizer, classifier
 
@@ -112,13 +124,21 @@ def estimate(train: list[dict], features: list[dict], labels: list[str], dev: di
                                    "per_fold": folds},
               "train_only_model": {name: scores(vectorizer, classifier, dev_features, dev_labels)
                                    for name, (dev_features, dev_labels) in dev.items()},
-              "C": C, "min_count": MIN_COUNT, "vector_scale": VECTOR_SCALE,
+              "C": C, "min_count": MIN_COUNT, "tolerance": TOLERANCE, "vector_scale": VECTOR_SCALE,
               "vector_window": VECTOR_WINDOW}
     return result
 
 
+def vectors_from(vector_source: str) -> str:
+    if vector_source == "minilm":
+        from helpers.encoder import NAME
+
+        return f"{NAME}, mean of each token's word pieces"
+    return f"{model_id(load_model(DEFAULT_MODEL))} tok2vec embedding layer"
+
+
 def save(vectorizer: DictVectorizer, classifier: LogisticRegression, path: Path,
-         trained_on: str) -> None:
+         trained_on: str, method: str) -> None:
     classes = list(classifier.classes_)
     assert classes == list(LABELS), classes
     weights, vectors = {}, {}
@@ -131,8 +151,9 @@ def save(vectorizer: DictVectorizer, classifier: LogisticRegression, path: Path,
             weights[name] = row
     vectors = {group: [by_index[i] for i in range(len(by_index))] for group, by_index in vectors.items()}
     model = {"classes": classes, "intercept": [round(float(b), 5) for b in classifier.intercept_],
-             "trained_on": trained_on, "C": C, "min_count": MIN_COUNT,
-             "vectors_from": f"{model_id(load_model(DEFAULT_MODEL))} tok2vec embedding layer",
+             "trained_on": trained_on, "C": C, "min_count": MIN_COUNT, "method": method,
+             "vector_source": TARGET_MODELS[method][1],
+             "vectors_from": vectors_from(TARGET_MODELS[method][1]),
              "vector_scale": VECTOR_SCALE, "vector_window": VECTOR_WINDOW,
              "weights": weights, "vectors": vectors}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,30 +164,36 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", action="store_true",
                         help="first estimate the model by cross-validation on train and on dev")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--method", choices=TARGET_MODELS, default=FAST_TARGET_METHOD)
+    parser.add_argument("--out", type=Path, help="where to write the model (default: the shipped file)")
     args = parser.parse_args()
+    out = args.out or model_path(args.method)
+    vector_source = TARGET_MODELS[args.method][1]
     if not DATA.is_dir():
         print(f"NewsMTSC not found at {DATA}; nothing to train.")
         return 1
     train = [row for name in TRAIN for row in read_rows(DATA / name)]
     dev = {name: read_rows(DATA / name) for name in DEV}
-    train_features = featurise(train)
+    train_features = featurise(train, vector_source)
     train_labels = [POLARITY[row["polarity"]] for row in train]
-    dev_features = {name: featurise(rows) for name, rows in dev.items()}
+    dev_features = {name: featurise(rows, vector_source) for name, rows in dev.items()}
     dev_labels = {name: [POLARITY[row["polarity"]] for row in rows] for name, rows in dev.items()}
     if args.cv:
         result = estimate(train, train_features, train_labels,
                           {name.split(".")[0]: (dev_features[name], dev_labels[name]) for name in DEV})
-        CV_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        CV_RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        result = {"method": args.method, **result}
+        suffix = "" if args.method == FAST_TARGET_METHOD else f"_{vector_source}"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"sentiment_cv{suffix}.json").write_text(json.dumps(result, indent=2) + "\n",
+                                                             encoding="utf-8")
         cv = result["cross_validation"]
         print(f"CV macro-F1 {cv['macro_f1_mean']:.4f} ± {cv['macro_f1_std']:.4f}; train-only model on dev: "
               + ", ".join(f"{name} {s['macro_f1']:.4f}" for name, s in result["train_only_model"].items()))
     features = train_features + [row for name in DEV for row in dev_features[name]]
     labels = train_labels + [label for name in DEV for label in dev_labels[name]]
     vectorizer, classifier = fit(features, labels)
-    save(vectorizer, classifier, args.out, " + ".join(f"NewsMTSC {name}" for name in TRAIN + DEV))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, "
+    save(vectorizer, classifier, out, " + ".join(f"NewsMTSC {name}" for name in TRAIN + DEV), args.method)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, "
           f"{len(vectorizer.vocabulary_)} features, C={C}, {len(labels)} rows)")
     return 0
 

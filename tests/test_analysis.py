@@ -169,6 +169,33 @@ def test_cli_input_mistakes_end_with_one_line_and_no_traceback(tmp_path, args, m
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
 
 
+def test_the_accurate_target_method_scores_entities_when_asked(seed_analysis, tmp_path):
+    result = cli("analyze", "seeds", "--out", str(tmp_path / "out"), "--no-cache",
+                 "--target-sentiment", "target-minilm")
+    assert result.returncode == 0, result.stderr
+    accurate = pd.read_parquet(tmp_path / "out" / "sentiment.parquet")
+    methods = {level: set(rows["method"]) for level, rows in accurate.groupby("level")}
+    assert methods["entity"] == {"vader", "target-minilm"}
+    assert set(seed_analysis.sentiment.loc[seed_analysis.sentiment["level"] == "entity", "method"]) == {
+        "vader", "target-lr"}  # the default stays the fast one
+    # Everything else is the same; the entities and their number of rows too.
+    default = seed_analysis.sentiment
+    assert accurate[accurate["level"] != "entity"]["score"].tolist() == default[default["level"] != "entity"]["score"].tolist()
+    assert sorted(accurate[accurate["method"] == "target-minilm"]["unit"]) == sorted(
+        default[default["method"] == "target-lr"]["unit"])
+
+
+def test_cli_names_the_target_methods_when_given_another():
+    result = cli("analyze", "seeds", "--out", "o", "--target-sentiment", "bert")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "invalid choice: 'bert' (choose from 'target-lr', 'target-minilm')" in result.stderr
+
+
+def test_an_unknown_target_method_fails_before_parsing():
+    with pytest.raises(ValueError, match="choose one of target-lr, target-minilm"):
+        helpers.analyze(SEEDS, cache=False, target_method="roberta")
+
+
 def test_limit_analyses_only_the_first_articles(tmp_path):
     for n in range(3):
         (tmp_path / f"a{n}.txt").write_text(f"Story {n}\n\nThe mayor spoke on day {n}.")

@@ -239,7 +239,8 @@ def sentiment_confusion(results: dict, split: str = "rw-test") -> pd.DataFrame:
 
 
 def sentiment_errors(results: dict, split: str = "rw-test", limit: int = 8) -> pd.DataFrame:
-    """Mentions the target model got wrong on a held-out split (NewsMTSC ids, no article text)."""
+    """Mentions the target model got wrong on a held-out split: NewsMTSC ids and the mention's
+    offsets in its sentence, no text."""
     errors = pd.DataFrame(results["results"].get(split, {}).get("errors", []),
-                          columns=["mention", "gold", "predicted", "id"])
+                          columns=["id", "from", "to", "gold", "predicted"])
     return errors.head(limit)

@@ -48,7 +48,7 @@ def test_sentiment_errors_are_summarised_without_article_text(results):
     confusion = accuracy.sentiment_confusion(results["sentiment"])
     assert list(confusion.index) == list(confusion.columns) == ["negative", "neutral", "positive"]
     errors = accuracy.sentiment_errors(results["sentiment"])
-    assert list(errors.columns) == ["mention", "gold", "predicted", "id"]
+    assert list(errors.columns) == ["id", "from", "to", "gold", "predicted"]
     assert (errors["gold"] != errors["predicted"]).all()
 
 

@@ -114,7 +114,17 @@ def speaker_words() -> dict[str, str]:
 @functools.cache
 def speech_nouns() -> frozenset[str]:
     """Lemmas of nouns that name something said ("claim", "promise"), from `data/speech_nouns.txt`."""
-    lines = (DATA / "speech_nouns.txt").read_text(encoding="utf-8").splitlines()
+    return _word_list("speech_nouns.txt")
+
+
+@functools.cache
+def newsroom_labels() -> frozenset[str]:
+    """Capitalised labels before a colon that are never a speaker ("UPDATE", "EDITOR'S NOTE")."""
+    return _word_list("newsroom_labels.txt")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
@@ -505,9 +515,9 @@ class _Article:
         """The capitalised name opening a quote ("PENCE: …") when it is a person's: a person
         named in the article or tagged as one, so that "BREAKING:" or "WARNING:" is not. In
         a transcript (a turn names such a person) every turn counts: the host ("WALLACE:")
-        is often never introduced."""
+        is often never introduced; a newsroom's label ("UPDATE:") never counts."""
         turn = TRANSCRIPT_TURN.match(self.text, piece.start, piece.end)
-        if turn is None:
+        if turn is None or turn.group("name").lower().replace("’", "'") in newsroom_labels():
             return None
         return turn.span("name") if self._names_a_person(turn) or self.is_transcript else None
 

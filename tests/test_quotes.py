@@ -160,6 +160,16 @@ def test_every_turn_of_a_transcript_names_its_speaker(nlp):
     assert only(rows, "I will sign it")["speaker_name"] == "Ana Varga"
 
 
+def test_a_newsroom_label_in_a_transcript_is_no_speaker(nlp):
+    text = ("Budget Interview\n\nPeter Holm and Ana Varga spoke about the budget on Sunday.\n\n"
+            "\"HOST: Will you sign the budget?\n\n\"VARGA: I will sign it next week.\"\n\n"
+            "\"UPDATE: The budget was signed on Monday.\"\n")
+    rows = analyse_text(text, nlp)["quotes"]
+    assert only(rows, "I will sign it")["speaker_name"] == "Ana Varga"
+    update = only(rows, "The budget was signed")
+    assert update["attribution"] != "transcript" and update["speaker"] != "UPDATE"
+
+
 @pytest.mark.parametrize("text, speaker", [
     ("Bridge Report\n\n“BREAKING: The bridge is closed,” the statement read.\n", "the statement"),
     ("Bridge Report\n\nThe sign read “WARNING: The bridge is closed to all traffic.”\n", "The sign"),

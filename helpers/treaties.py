@@ -516,16 +516,16 @@ def _antecedent(text: str, match: re.Match, discourse: _Discourse) -> Treaty | N
     in_sentence = [mention for mention in discourse.counted_between(sentence_start, sentence_end)
                    if mention.treaty in fitting]
     if in_sentence:
-        return max(in_sentence, key=lambda m: (noun in _name_words(m.treaty), m.start)).treaty
+        return max(in_sentence, key=lambda m: (noun in _treaty_name_words(m.treaty), m.start)).treaty
     if sentence > 0:
         previous_sentence = discourse.counted_between(layout.sentence_starts[sentence - 1], sentence_start)
         in_previous_sentence = {mention.treaty for mention in previous_sentence if mention.treaty in fitting}
         if len(in_previous_sentence) == 1:
             return in_previous_sentence.pop()
     reachable = [treaty for treaty in discourse.salience if treaty in fitting and (
-        (treaty in discourse.in_lead and noun in _name_words(treaty))  # the document's topic
+        (treaty in discourse.in_lead and noun in _treaty_name_words(treaty))  # the document's topic
         or match.start() - discourse.last_end[treaty] <= ANAPHOR_CONTEXT_CHARS)]
-    return max(reachable, key=lambda t: (noun in _name_words(t), discourse.salience[t], discourse.last_end[t]),
+    return max(reachable, key=lambda t: (noun in _treaty_name_words(t), discourse.salience[t], discourse.last_end[t]),
                default=None)
 
 
@@ -540,7 +540,7 @@ def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None) ->
     modifiers = match.group("modifiers").split()
     if "new" in modifiers and not _is_new(treaty, writing_year):
         return False
-    if any(treaty.kind not in KINDS_BY_SUBJECT[word] and word not in _name_words(treaty)
+    if any(treaty.kind not in KINDS_BY_SUBJECT[word] and word not in _treaty_name_words(treaty)
            for word in modifiers if word in KINDS_BY_SUBJECT):
         return False
     capitalised = [word for word in modifiers if word[0].isupper()]
@@ -548,16 +548,17 @@ def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None) ->
         return True
     if match.group("noun")[0].isupper():
         return False  # a proper name of its own
-    return bool(_name_words(treaty) & _words(" ".join(capitalised)))
+    return bool(_treaty_name_words(treaty) & _words(" ".join(capitalised)))
 
 
 def _is_new(treaty: Treaty, writing_year: int | None) -> bool:
     recent = writing_year and treaty.year and treaty.year >= writing_year - NEW_INSTRUMENT_YEARS
-    return "new" in _name_words(treaty) or bool(recent)
+    return "new" in _treaty_name_words(treaty) or bool(recent)
 
 
 @cache
-def _name_words(treaty: Treaty) -> frozenset[str]:
+def _treaty_name_words(treaty: Treaty) -> frozenset[str]:
+    """The lower-case words of a treaty's name and aliases."""
     return frozenset(_words(" ".join((treaty.name, *treaty.aliases))))
 
 

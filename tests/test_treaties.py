@@ -12,7 +12,7 @@ from helpers import treaties
 from helpers.treaties import extract_treaty_refs, load_treaties, treaty_table
 from helpers.treaty_texts import (check_quoted_wording, compare_wording, official_texts,
                                   texts_folder, who_invokes)
-from tests.conftest import FIXTURES, SEED_FILE, analyse_text
+from tests.conftest import FIXTURES, analyse_text
 
 COLUMNS = ["article_id", "start_char", "end_char", "text", "treaty_id", "treaty", "provision"]
 

@@ -24,20 +24,18 @@ Only named things are kept: numeric labels (DATE, MONEY, CARDINAL, ...) are left
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from collections import Counter, defaultdict
 from functools import cache
 from itertools import combinations
-from pathlib import Path
 
 import pandas as pd
 from spacy.tokens import Doc, Span
 
+from helpers.data_files import data_lines, data_rows
 from helpers.structure import Context
 
-DATA = Path(__file__).resolve().parent / "data"
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
                           "WORK_OF_ART", "LAW", "LANGUAGE"})
 # Words that may stand before a title and belong to the role ("former Foreign Minister").
@@ -66,7 +64,7 @@ KINDS = {"person": ("PERSON",), "organisation": ("ORG",), "place": ("GPE", "LOC"
 @cache
 def titles() -> frozenset[str]:
     """Lower-case titles and roles that can stand before a person's name."""
-    return frozenset(_lines(DATA / "titles.txt"))
+    return frozenset(data_lines("titles.txt"))
 
 
 @cache
@@ -82,20 +80,20 @@ def title_words() -> frozenset[str]:
 
 @cache
 def honorifics() -> frozenset[str]:
-    return frozenset(_lines(DATA / "honorifics.txt"))
+    return frozenset(data_lines("honorifics.txt"))
 
 
 @cache
 def aliases() -> dict[str, str]:
     """Exact surface form -> canonical name."""
-    return {row["alias"]: row["canonical"] for row in _csv_rows(DATA / "entity_aliases.csv")}
+    return {row["alias"]: row["canonical"] for row in data_rows("entity_aliases.csv")}
 
 
 @cache
 def demonyms() -> dict[str, tuple[str, str]]:
     """Nationality adjective or noun -> (adjective, country): "Poles" -> ("Polish", "Poland")."""
     found = {}
-    for row in _csv_rows(DATA / "demonyms.csv"):
+    for row in data_rows("demonyms.csv"):
         adjective, country = row["adjective"], row["country"]
         forms = [adjective] + [form for form in (row["people"] or "").split(";") if form]
         if adjective.endswith(("an", "i")):
@@ -427,16 +425,6 @@ def _phrase(span: Span) -> str:
 def _clean(text: str) -> str:
     """One line, single spaces, typographic apostrophes made plain."""
     return " ".join(text.replace("’", "'").split())
-
-
-def _lines(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _csv_rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
 
 def finalize_entities(entities: pd.DataFrame) -> pd.DataFrame:

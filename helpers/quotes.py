@@ -34,19 +34,17 @@ Cue verbs and nouns, the word classes used for speakers and common first names l
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from spacy.tokens import Doc, Token
 
+from helpers.data_files import data_lines, data_rows
 from helpers.structure import Context
 
-DATA = Path(__file__).resolve().parent / "data"
 OPENERS, CLOSERS, STRAIGHT = "“„«", "”»", '"'
 MARKS = OPENERS + CLOSERS + STRAIGHT
 # A straight quote after one of these opens a quotation; before one of them it closes one.
@@ -85,13 +83,13 @@ def cue_lexicon() -> dict[str, tuple[str, bool]]:
     from `data/quote_cues.csv`."""
     direct = {"1": True, "0": False, "after": None}
     return {row["lemma"]: (row["kind"], direct[row["direct"]])
-            for row in _read_csv(DATA / "quote_cues.csv")}
+            for row in data_rows("quote_cues.csv")}
 
 
 @functools.cache
 def first_name_genders() -> dict[str, str]:
     """first name (lower case) -> "m" or "f", from `data/first_names.csv`."""
-    return {row["name"]: row["gender"] for row in _read_csv(DATA / "first_names.csv")}
+    return {row["name"]: row["gender"] for row in data_rows("first_names.csv")}
 
 
 @functools.cache
@@ -108,29 +106,19 @@ def honorifics() -> frozenset[str]:
 @functools.cache
 def speaker_words() -> dict[str, str]:
     """word -> kind (pronoun_person, pronoun_group, pronoun_thing, relative, role, ...)."""
-    return {row["word"]: row["kind"] for row in _read_csv(DATA / "speaker_words.csv")}
+    return {row["word"]: row["kind"] for row in data_rows("speaker_words.csv")}
 
 
 @functools.cache
 def speech_nouns() -> frozenset[str]:
     """Lemmas of nouns that name something said ("claim", "promise"), from `data/speech_nouns.txt`."""
-    return _word_list("speech_nouns.txt")
+    return frozenset(data_lines("speech_nouns.txt"))
 
 
 @functools.cache
 def newsroom_labels() -> frozenset[str]:
     """Capitalised labels before a colon that are never a speaker ("UPDATE", "EDITOR'S NOTE")."""
-    return _word_list("newsroom_labels.txt")
-
-
-def _word_list(name: str) -> frozenset[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def _read_csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return frozenset(data_lines("newsroom_labels.txt"))
 
 
 @dataclass

@@ -20,25 +20,21 @@ Atlantic Treaty"); "Articles 4 and 5" gives one row per article over the same sp
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from helpers.data_files import data_rows
 from helpers.structure import Context
 
-TREATY_LIST = Path(__file__).resolve().parent / "data" / "treaties.csv"
-ANAPHORA_WORDS = Path(__file__).resolve().parent / "data" / "treaty_anaphora.csv"
 
 
 @cache
 def _anaphora_word_rows() -> tuple[dict, ...]:
     """The rows (word, role, kind) of `data/treaty_anaphora.csv`, the anaphora rules' word lists."""
-    with ANAPHORA_WORDS.open(encoding="utf-8") as handle:
-        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return tuple(data_rows("treaty_anaphora.csv"))
 
 
 def _anaphora_words(role: str) -> list[str]:
@@ -197,14 +193,12 @@ class Mention:
 @cache
 def load_treaties() -> tuple[Treaty, ...]:
     """The project's treaty list, in file order."""
-    with TREATY_LIST.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return tuple(Treaty(row["treaty_id"], row["name"], _split(row["aliases"]),
-                            int(row["year"]) if row["year"] else None,
-                            _split(row["organisation"]), row["founds"] == "yes",
-                            int(row["articles"]) if row["articles"] else None, row["kind"],
-                            row["successor"] or None)
-                     for row in rows)
+    return tuple(Treaty(row["treaty_id"], row["name"], _split(row["aliases"]),
+                        int(row["year"]) if row["year"] else None,
+                        _split(row["organisation"]), row["founds"] == "yes",
+                        int(row["articles"]) if row["articles"] else None, row["kind"],
+                        row["successor"] or None)
+                 for row in data_rows("treaties.csv"))
 
 
 def treaty_table():

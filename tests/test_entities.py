@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import tables
-from helpers.entities import (DATA, NAMED_LABELS, attention, attention_or_reason, busiest_article,
+from helpers.entities import (NAMED_LABELS, attention, attention_or_reason, busiest_article,
                               cooccurrence, cooccurrence_matrix, displacy_entities,
                               entity_view_html, extract_entities, finalize_entities,
                               mention_counts, most_mentioned, people, summarize)
@@ -335,9 +335,3 @@ def test_entity_view_escapes_untrusted_text(nlp):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>" not in html and "<img" not in html
     assert "Antony Blinken" in html
-
-
-@pytest.mark.parametrize("name", ["demonyms.csv", "entity_aliases.csv", "titles.txt", "honorifics.txt"])
-def test_data_files_say_where_they_come_from(name):
-    first_line = (DATA / name).read_text(encoding="utf-8").splitlines()[0]
-    assert first_line.startswith("# ") and "general knowledge" in first_line

@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 from helpers import tables
 from helpers.cache import write_atomically
-from helpers.entities import extract_entities, finalize_entities
+from helpers.entities import extract_entities
+from helpers.identity import finalize_names, rename_sentiment_units, rename_speakers
 from helpers.quotes import extract_quotes
 from helpers.sentiment import extract_sentiment
 from helpers.structure import Context, extract_paragraphs, extract_sentences
@@ -24,20 +25,29 @@ from helpers.treaties import extract_treaty_refs
 from helpers.treaty_texts import save_quoted_wording
 
 # (table, extractor) in the order they run: later extractors may read earlier tables
-# through `context.tables`.
+# through `context.tables`. Treaty references come before entities and quotes: the identity
+# layer they read (`context.identity`) names documents from them.
 EXTRACTORS = (
     ("paragraphs", extract_paragraphs),
     ("sentences", extract_sentences),
-    ("entities", extract_entities),
     ("treaty_refs", extract_treaty_refs),
+    ("entities", extract_entities),
     ("quotes", extract_quotes),
     ("sentiment", extract_sentiment),
 )
 TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "treaty_refs",
                "sentiment", "problems")
-# Corpus-wide steps over a whole table once every chunk is done (e.g. one canonical name
-# for the same person across articles): table -> function(DataFrame) -> DataFrame.
-FINALIZERS: dict = {"entities": finalize_entities}
+# Tables renamed once every chunk is done, so that one entity has one name across the corpus.
+FINALIZED = ("entities", "quotes", "sentiment")
+
+
+def finalize_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The FINALIZED tables with corpus-wide names: the entities' renaming is applied to the
+    quotes' speakers and to the entity level of sentiment, so all three keep agreeing."""
+    entities, renamed = finalize_names(frames["entities"])
+    return {"entities": tables.frame("entities", entities),
+            "quotes": tables.frame("quotes", rename_speakers(frames["quotes"], renamed)),
+            "sentiment": tables.frame("sentiment", rename_sentiment_units(frames["sentiment"], renamed))}
 
 
 def extract_article(article: dict, doc: Doc, target_method: str | None = None

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helpers import tables
-from helpers.analysis import FINALIZERS, TABLE_NAMES, Analysis, extract_article
+from helpers.analysis import FINALIZED, TABLE_NAMES, Analysis, extract_article, finalize_tables
 from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import (DocCache, TableStore, atomic_open, cache_dir, chunk_key,
                            extractors_version)
@@ -78,8 +78,7 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
         store = TableStore(parts)
         frames = {name: _concat(store, keys, name) for name in TABLE_NAMES}
     frames["problems"] = _all_problems(problems, frames["problems"])
-    for name, finalize in FINALIZERS.items():
-        frames[name] = tables.frame(name, finalize(frames[name]))
+    frames.update(finalize_tables(frames))
     return Analysis.from_tables(frames, model=job.model_id)
 
 
@@ -94,11 +93,12 @@ def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers
                                    chunk_chars, limit, target_method)
     store = TableStore(parts)
     counts = {}
+    finalized = finalize_tables({name: _concat(store, keys, name) for name in FINALIZED})
     for name in TABLE_NAMES:
         if name == "problems":
             frame = _all_problems(problems, _concat(store, keys, name))
-        elif name in FINALIZERS:
-            frame = tables.frame(name, FINALIZERS[name](_concat(store, keys, name)))
+        elif name in finalized:
+            frame = finalized[name]
         else:
             counts[name] = _stream_table(store, keys, name, filesystem, f"{root}/{name}.parquet")
             continue

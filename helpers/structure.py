@@ -32,6 +32,13 @@ class Context:
         return self.article["text"]
 
     @cached_property
+    def identity(self):
+        """Who is who in the article (`helpers.identity.ArticleIdentity`), built once, on first
+        use, from the parse and the treaty references (so `treaty_refs` runs before it)."""
+        from helpers.identity.article import ArticleIdentity  # identity reads this module
+        return ArticleIdentity(self)
+
+    @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
         return paragraph_spans(self.text)
 

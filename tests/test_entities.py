@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from helpers import tables
-from helpers.entities import (NAMED_LABELS, attention, attention_or_reason, busiest_article,
+from helpers.entities import (attention, attention_or_reason, busiest_article,
                               cooccurrence, cooccurrence_matrix, displacy_entities,
-                              entity_view_html, extract_entities, finalize_entities,
+                              entity_view_html, extract_entities,
                               mention_counts, most_mentioned, people, summarize)
+from helpers.identity import finalize_names
+from helpers.identity.mentions import NAMED_LABELS
 from helpers.structure import Context, extract_sentences
 
 from .conftest import FIXTURES
@@ -59,7 +61,7 @@ def test_seed_landsbergis_and_his_role(seed_entities):
     assert landsbergis.iloc[0][["label", "role"]].tolist() == ["PERSON", "Lithuanian Foreign Minister"]
 
 
-@pytest.mark.parametrize("canonical", ["NATO", "Russia", "Ukraine", "Lithuania", "United States",
+@pytest.mark.parametrize("canonical", ["North Atlantic Treaty Organization", "Russia", "Ukraine", "Lithuania", "United States",
                                        "United Nations"])
 def test_seed_places_and_organisations(seed_entities, canonical):
     assert len(mentions_of(seed_entities, canonical)) >= 1
@@ -224,7 +226,7 @@ def test_ambiguous_surname_stays_as_written():
     entities = _rows(("a", "PERSON", "John Smith", None, 0, 0), ("b", "PERSON", "Jane Smith", None, 0, 0),
                      ("c", "PERSON", "Smith", None, 0, 0), ("c", "GPE", "Jones", None, 0, 0),
                      ("d", "PERSON", "Robert Jones", None, 0, 0))
-    finalized = finalize_entities(entities)
+    finalized = finalize_names(entities)[0]
     assert finalized["canonical"].tolist() == ["John Smith", "Jane Smith", "Smith", "Jones", "Robert Jones"]
 
 
@@ -232,7 +234,7 @@ def test_corpus_majority_label_wins_for_a_clear_majority():
     rows = [(article, "ORG", "Labour", None, 0, 0) for article in "abcd"]
     rows += [("e", "PERSON", "Labour", "leader", 0, 0), ("e", "PERSON", "Glasgow", None, 1, 1),
              ("f", "GPE", "Glasgow", None, 0, 0)]
-    finalized = finalize_entities(_rows(*rows))
+    finalized = finalize_names(_rows(*rows))[0]
     assert set(finalized.loc[finalized["canonical"] == "Labour", "label"]) == {"ORG"}
     assert finalized.loc[finalized["canonical"] == "Labour", "role"].isna().all()
     assert sorted(finalized.loc[finalized["canonical"] == "Glasgow", "label"]) == ["GPE", "PERSON"]
@@ -241,13 +243,13 @@ def test_corpus_majority_label_wins_for_a_clear_majority():
 def test_surname_joins_the_most_mentioned_form_of_one_name():
     entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
                      ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
-    assert finalize_entities(entities)["canonical"].tolist()[-1] == "George W. Bush"
+    assert finalize_names(entities)[0]["canonical"].tolist()[-1] == "George W. Bush"
 
 
 def test_names_differing_by_full_stops_are_spelled_one_way():
     entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
                      ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
-    assert finalize_entities(entities)["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
+    assert finalize_names(entities)[0]["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
 
 
 # Tables built on the entities ----------------------------------------------------------
@@ -289,7 +291,7 @@ def test_cooccurrence_counts_units_holding_both():
 def test_cooccurrence_on_the_seed(seed_entities):
     pairs = cooccurrence(seed_entities)
     top = pairs.iloc[0]
-    assert (top["entity_a"], top["entity_b"]) == ("Antony Blinken", "NATO")
+    assert (top["entity_a"], top["entity_b"]) == ("Antony Blinken", "North Atlantic Treaty Organization")
     assert (pairs["entity_a"] < pairs["entity_b"]).all()
 
 
@@ -309,7 +311,7 @@ def test_most_mentioned_by_kind_and_busiest_article(seed_entities):
     table = most_mentioned(seed_entities, per_kind=2)
     assert table.values.tolist() == [["person", "Antony Blinken", "PERSON", 9, 1],
                                      ["person", "Gabrielius Landsbergis", "PERSON", 1, 1],
-                                     ["organisation", "NATO", "ORG", 9, 1],
+                                     ["organisation", "North Atlantic Treaty Organization", "ORG", 9, 1],
                                      ["organisation", "United Nations", "ORG", 2, 1],
                                      ["place", "Ukraine", "GPE", 5, 1],
                                      ["place", "Russia", "GPE", 4, 1]]

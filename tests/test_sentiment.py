@@ -46,7 +46,7 @@ def test_seed_units_point_at_their_rows(seed_analysis):
     assert set(quotes["unit"]) == set(seed_analysis.quotes["quote_id"])
     entities = table[table["level"] == "entity"]
     assert entities["start_char"].isna().all() and entities["end_char"].isna().all()
-    assert {"Russia", "Ukraine", "NATO"} <= set(entities["unit"])
+    assert {"Russia", "Ukraine", "North Atlantic Treaty Organization"} <= set(entities["unit"])
     starts = dict(zip(seed_analysis.sentences["sentence"].astype(str), seed_analysis.sentences["start_char"]))
     sentences = table[table["level"] == "sentence"]
     assert list(sentences["start_char"]) == [starts[unit] for unit in sentences["unit"]]
@@ -235,7 +235,7 @@ def test_training_script_reproduces_the_shipped_model(shared_dir, tmp_path, meth
 def test_notebook_helpers_on_the_seed(seed_analysis):
     from helpers import sentiment
 
-    assert sentiment.main_entities(seed_analysis) == ["NATO", "Ukraine", "Russia"]
+    assert sentiment.main_entities(seed_analysis) == ["North Atlantic Treaty Organization", "Ukraine", "Russia"]
     lines = sentiment.summary_lines(seed_analysis, ["Russia"])
     assert lines[0].startswith("1 article(s) judged") and any(l.startswith("Towards Russia") for l in lines)
     mentions = sentiment.mention_sentiment(seed_analysis, ["Russia"])

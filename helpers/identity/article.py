@@ -1,0 +1,362 @@
+"""Who is who in one article: the mentions grouped into entities, each with one name.
+
+- People: forms sharing first name and surname are one person ("George W. Bush", "George
+  Bush"), named by the form the article uses most; a form that ends a longer one is that
+  person ("Ali Khan" in "Azfar Ali Khan"); leading common nouns are not names ("Billionaire
+  Donald Trump"). A surname alone is the person of that surname (the one named last before
+  it when several are, with "Mrs"/"Mr" deciding between a woman and a man); a first name
+  alone is the only person with that first name; a surname the article gives no fuller form
+  for is a well-known person's (`data/known_people.csv`) when the list, a courtesy title and
+  the article's year leave one.
+- Organisations and countries: one name per alias (`data/entity_aliases.csv`: "F.B.I." and
+  "Federal Bureau of Investigation", "Justice Department" and "Department of Justice"); an
+  acronym the article defines ("the Bilateral Security Agreement (BSA)") or whose letters
+  are the initials of an organisation it names is that organisation.
+- Nationality and group words name the group by its adjective ("Poles" -> "Polish"), with
+  the country behind it.
+- Labels: every mention of one name takes the label most of them carry; roles given once
+  ("Secretary of State Antony Blinken") hold for every mention of that person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from helpers.identity.mentions import MISTAKABLE_LABELS, SUBJECT_DEPS, Mention, find_mentions
+from helpers.identity.names import (alias_key, aliases, countries, cue_lemmas, demonyms, female_honorifics,
+                                    first_name_genders, honorifics, initials, known_people, name_words,
+                                    speaker_words, without_possessive)
+from helpers.structure import Context
+
+# "the Bilateral Security Agreement (BSA)": a name and the acronym it is given.
+DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w'’&.-]*\s+)(?:(?:of|the|and|for|on|in|&)\s+|[A-Z][\w'’&.-]*\s+){0,8}"
+                             r"[A-Z][\w'’&.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A mention with who it is: `canonical` (the article's name for the entity) and, for a
+    nationality word or a country, the `country`."""
+
+    mention: Mention
+    label: str
+    canonical: str
+    role: str | None
+    country: str | None
+
+    @property
+    def start(self) -> int:
+        return self.mention.start
+
+    @property
+    def end(self) -> int:
+        return self.mention.end
+
+
+@dataclass
+class Person:
+    """A person mention as pronoun resolution sees it."""
+
+    start: int
+    end: int
+    name: str
+    role: str | None
+    is_subject: bool
+    gender: str | None  # "m" or "f" from a courtesy title or the list of well-known people
+
+
+class ArticleIdentity:
+    """The named mentions of one article, each with its entity's name, label and role."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.mentions: list[Named] = _name_mentions(context, find_mentions(context))
+
+    @cached_property
+    def people(self) -> list[Person]:
+        """Every person mention in text order, quoted or not (the quotes step decides which
+        ones a pronoun may reach)."""
+        doc = self.context.doc
+        found = []
+        for named in self.mentions:
+            if named.label != "PERSON":
+                continue
+            head = doc[named.mention.tokens[1] - 1]
+            gender = _gender(doc, named)
+            found.append(Person(named.start, named.end, named.canonical, named.role, _is_main_subject(head), gender))
+        return found
+
+    @cached_property
+    def organizations(self) -> list[Named]:
+        return [n for n in self.mentions if n.label in ("ORG", "GPE", "NORP")]
+
+    def at(self, start: int, end: int) -> list[Named]:
+        """Mentions overlapping `start:end`, in text order."""
+        return [n for n in self.mentions if n.start < end and start < n.end]
+
+
+def _name_mentions(context: Context, mentions: list[Mention]) -> list[Named]:
+    mentions = _surnames_are_people(_vote_labels(mentions, key=lambda m: m.name))
+    lower_words = {t.text for t in context.doc if t.is_lower}
+    named = [_own_name(context, m, lower_words) for m in mentions]
+    named = _join_people(context, named)
+    named = _join_acronyms(context, named)
+    named = _apply_alias_context(named)
+    named = _vote_named_labels(named)
+    return _share_roles(named)
+
+
+def _own_name(context: Context, mention: Mention, lower_words: set[str]) -> Named:
+    """The mention's own name: an alias's canonical, a group's adjective, a person's name
+    without courtesy titles and leading common nouns."""
+    label, name = mention.label, mention.name
+    if label == "NORP" or (label == "GPE" and name in demonyms()):
+        adjective, country = demonyms().get(without_possessive(name), (without_possessive(name), None))
+        return Named(mention, label, adjective, None, country)
+    if label == "PERSON":
+        words = name_words(name)
+        while len(words) > 1 and (words[0] in lower_words or speaker_words().get(words[0].lower()) == "role"):
+            words = words[1:]
+        return Named(mention, label, " ".join(words) or name, mention.role, None)
+    canonical = _alias(name) or without_possessive(name)
+    return Named(mention, label, canonical, None, canonical if canonical in countries() else None)
+
+
+def _alias(name: str) -> str | None:
+    found = aliases().get(alias_key(without_possessive(name)))
+    return found[0] if found else None
+
+
+def _apply_alias_context(named: list[Named]) -> list[Named]:
+    """An alias that needs context ("Post", a bare "Senate") keeps its written form unless
+    the article names the entity otherwise, or names the country it belongs to."""
+    plain = {n.canonical for n in named if _alias_context(n) == ""}
+    plain |= {n.country for n in named if n.country}
+    result = []
+    for item in named:
+        context = _alias_context(item)
+        if context == "named" and item.canonical not in plain:
+            item = replace(item, canonical=without_possessive(item.mention.name))
+        elif context not in ("", "named") and context not in plain:
+            item = replace(item, canonical=without_possessive(item.mention.name))
+        result.append(item)
+    return result
+
+
+def _alias_context(item: Named) -> str:
+    if item.label in ("PERSON", "NORP"):
+        return ""
+    found = aliases().get(alias_key(without_possessive(item.mention.name)))
+    return found[1] if found and found[0] == item.canonical else ""
+
+
+# ---------------------------------------------------------------- people
+
+def _join_people(context: Context, named: list[Named]) -> list[Named]:
+    people = [n for n in named if n.label == "PERSON"]
+    groups = _full_name_groups(people)
+    form_of = {}
+    for forms in groups.values():
+        best = max(forms, key=lambda form: (forms[form], -len(form)))
+        for form in forms:
+            form_of[form] = best
+    year = _year(context)
+    result = []
+    for item in named:
+        if item.label != "PERSON":
+            result.append(item)
+            continue
+        words = item.canonical.split()
+        if len(words) >= 2:
+            name = form_of.get(item.canonical) or _longer_form(item.canonical, form_of) or item.canonical
+        else:
+            name = _one_word_name(context, item, words[0] if words else item.canonical, groups, form_of, year)
+        result.append(replace(item, canonical=name))
+    return result
+
+
+def _surnames_are_people(mentions: list[Mention]) -> list[Mention]:
+    """A one-word mention tagged as something else that is the surname of a person the
+    article names in full ("Corker" as ORG beside "Bob Corker") is that person."""
+    surnames = {words[-1].lower() for m in mentions if m.label == "PERSON" and len(words := name_words(m.name)) >= 2}
+    return [replace(m, label="PERSON") if m.label in MISTAKABLE_LABELS and m.label != "NORP"
+            and without_possessive(m.name).lower() in surnames else m for m in mentions]
+
+
+def _full_name_groups(people: list[Named]) -> dict[tuple[str, str], Counter]:
+    """(first name, surname) -> Counter of the full forms written for that person."""
+    groups: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for item in people:
+        words = item.canonical.split()
+        if len(words) >= 2:
+            groups[(words[0], words[-1])][item.canonical] += 1
+    return groups
+
+
+def _longer_form(name: str, form_of: dict[str, str]) -> str | None:
+    """"Ali Khan" -> "Azfar Ali Khan" when the article writes that longer form."""
+    longer = {form_of[f] for f in form_of if f.endswith(" " + name)}
+    return longer.pop() if len(longer) == 1 else None
+
+
+def _one_word_name(context: Context, item: Named, word: str, groups, form_of, year) -> str:
+    people = sorted({form_of[f] for forms in groups.values() for f in forms})
+    by_surname = [p for p in people if word.lower() in (p.split()[-1].lower(), p.split()[-1].split("-")[-1].lower())]
+    gender = _honorific_gender(context, item)
+    if gender and len(by_surname) > 1:
+        fitting = [p for p in by_surname if first_name_genders().get(p.split()[0].lower()) in (gender, None)]
+        by_surname = fitting or by_surname
+    if len(by_surname) == 1:
+        return by_surname[0]
+    if by_surname:
+        # several people share the surname: the one the article names in full most often
+        # (the one it is about; counted in the text, as the tagger may miss a mention), on a
+        # tie the one named in full last before the mention
+        counts = {p: sum(len(re.findall(rf"\b{re.escape(form)}\b", context.text))
+                         for form in groups[(p.split()[0], p.split()[-1])]) for p in by_surname}
+        most = max(counts.values())
+        leaders = [p for p in by_surname if counts[p] == most]
+        if len(leaders) == 1:
+            return leaders[0]
+        earlier = [n for n in _full_forms_before(context, item, form_of) if n in leaders]
+        return earlier[-1] if earlier else word
+    if not item.role:  # "Prince Charles" is not "Charles Kennedy"
+        by_first_name = [p for p in people if p.split()[0] == word]
+        if len(by_first_name) == 1:
+            return by_first_name[0]
+    return _well_known(word, gender, year) or word
+
+
+def _full_forms_before(context: Context, item: Named, form_of) -> list[str]:
+    """The full names written before the mention, in text order, as their person's name."""
+    found = []
+    for form, best in form_of.items():
+        for match in re.finditer(rf"\b{re.escape(form)}\b", context.text[:item.start]):
+            found.append((match.start(), best))
+    return [best for _, best in sorted(found)]
+
+
+def _well_known(surname: str, gender: str | None, year: int | None) -> str | None:
+    candidates = known_people().get(surname.lower(), [])
+    if gender:
+        candidates = [c for c in candidates if c["gender"] == gender]
+    if year and len(candidates) > 1:
+        candidates = [c for c in candidates if c["from"] <= year <= c["to"]]
+    names = {c["name"] for c in candidates}
+    return names.pop() if len(names) == 1 else None
+
+
+def _honorific_gender(context: Context, item: Named) -> str | None:
+    start = item.mention.tokens[0]
+    doc = context.doc
+    word = doc[start - 1].lower_ if start > 0 else ""
+    if word in female_honorifics():
+        return "f"
+    return "m" if word in honorifics() and word not in ("dr", "dr.") else None
+
+
+def _gender(doc, named: Named) -> str | None:
+    start = named.mention.tokens[0]
+    word = doc[start - 1].lower_ if start > 0 else ""
+    if word in female_honorifics():
+        return "f"
+    if word in ("mr", "mr.", "sir", "lord"):
+        return "m"
+    for candidate in known_people().get(named.canonical.split()[-1].lower(), []):
+        if candidate["name"] == named.canonical:
+            return candidate["gender"]
+    return None
+
+
+def _year(context: Context) -> int | None:
+    date = context.article.get("date")
+    match = re.search(r"\b(19|20)\d\d\b", str(date)) if date else None
+    return int(match.group()) if match else None
+
+
+def _is_main_subject(head) -> bool:
+    """The subject of a main clause or of a speech verb, not of reported content, or the
+    owner of that subject ("Podliska's lawsuit demands …": Podliska is the topic)."""
+    if head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS:
+        head = head.head
+    if head.dep_ not in SUBJECT_DEPS:
+        return False
+    verb = head.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT" or verb.lemma_.lower() in cue_lemmas() or verb.lemma_ == "according"
+
+
+# ---------------------------------------------------------------- organisations
+
+def _join_acronyms(context: Context, named: list[Named]) -> list[Named]:
+    """An acronym defined in the text, or made of the initials of an organisation the article
+    names, takes that organisation's name."""
+    full_names = {}
+    for match in DEFINED_ACRONYM.finditer(context.text):
+        name, acronym = match.group(1), match.group(2)
+        words = name.split()
+        for cut in range(len(words)):  # the shortest tail of the phrase the acronym spells
+            tail = " ".join(words[cut:])
+            if initials(tail) == acronym.upper():
+                full_names[acronym] = _alias(tail) or tail
+                break
+    organizations = {n.canonical for n in named if n.label in ("ORG", "FAC", "LAW", "EVENT") and " " in n.canonical}
+    by_initials = defaultdict(set)
+    for name in organizations:
+        by_initials[initials(name)].add(name)
+    result = []
+    for item in named:
+        written = without_possessive(item.mention.name)
+        if item.label != "PERSON" and written.isupper() and item.canonical == written:
+            full = full_names.get(written) or (by_initials[written].copy().pop() if len(by_initials[written]) == 1 else None)
+            if full:
+                item = replace(item, canonical=full)
+        result.append(item)
+    return result
+
+
+# ---------------------------------------------------------------- labels and roles
+
+def _vote_labels(mentions: list[Mention], key) -> list[Mention]:
+    """Every mention of one name takes the label most of them carry (ties change nothing)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for mention in mentions:
+        votes[key(mention)][mention.label] += 1
+    result = []
+    for mention in mentions:
+        ranked = votes[key(mention)].most_common(2)
+        if not (len(ranked) == 2 and ranked[0][1] == ranked[1][1]) and ranked[0][0] != mention.label:
+            mention = replace(mention, label=ranked[0][0])
+        result.append(mention)
+    return result
+
+
+def _vote_named_labels(named: list[Named]) -> list[Named]:
+    """The same vote among mentions of one entity ("Raybould" tagged ORG beside two PERSON
+    forms of Jody Wilson-Raybould); a mention that changes label is named again."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for item in named:
+        votes[item.canonical][item.label] += 1
+    result = []
+    for item in named:
+        ranked = votes[item.canonical].most_common(2)
+        winner = ranked[0][0]
+        if not (len(ranked) == 2 and ranked[0][1] == ranked[1][1]) and winner != item.label:
+            country = item.canonical if winner == "GPE" and item.canonical in countries() else None
+            item = replace(item, label=winner, role=item.role if winner == "PERSON" else None, country=country)
+        result.append(item)
+    return result
+
+
+def _share_roles(named: list[Named]) -> list[Named]:
+    """Every mention of a person carries the first role written for them in the article."""
+    first_role = {}
+    for item in named:
+        if item.label == "PERSON" and item.role:
+            first_role.setdefault(item.canonical, item.role)
+    return [replace(item, role=first_role.get(item.canonical) if item.label == "PERSON" else None)
+            for item in named]

@@ -1,0 +1,107 @@
+"""The quotes tables the notebooks show: speakers, cues, listings and closing findings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+def with_speaker_label(quotes: pd.DataFrame) -> pd.DataFrame:
+    """The quotes with `who`: the resolved name, else the mention as written, else "(unattributed)"."""
+    who = quotes["speaker_name"].fillna(quotes["speaker"]).fillna("(unattributed)")
+    return quotes.assign(who=who.astype("string"),
+                         words=quotes["text"].str.split().str.len().astype("int64"))
+
+
+def speaker_summary(quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per speaker: direct and indirect quotes, words in direct quotes, articles."""
+    labelled = with_speaker_label(quotes)
+    direct = labelled["kind"] == "direct"
+    summary = labelled.assign(direct=direct, indirect=~direct,
+                              direct_words=labelled["words"].where(direct, 0)).groupby("who").agg(
+        speaker_type=("speaker_type", "first"), direct=("direct", "sum"),
+        indirect=("indirect", "sum"), direct_words=("direct_words", "sum"),
+        articles=("article_id", "nunique"))
+    summary = summary.reset_index().sort_values(["direct_words", "direct", "who"],
+                                                ascending=[False, False, True])
+    return summary.reset_index(drop=True)
+
+
+def cue_counts(quotes: pd.DataFrame) -> pd.DataFrame:
+    """How often each cue lemma introduces a direct and an indirect quote."""
+    cues = quotes.dropna(subset=["cue_lemma"])
+    table = cues.pivot_table(index="cue_lemma", columns="kind", values="quote_id",
+                             aggfunc="count", fill_value=0)
+    for kind in ("direct", "indirect"):
+        if kind not in table:
+            table[kind] = 0
+    table = table[["direct", "indirect"]].assign(total=lambda t: t["direct"] + t["indirect"])
+    table.columns.name = None
+    return table.reset_index().sort_values(["total", "cue_lemma"], ascending=[False, True],
+                                           ignore_index=True)
+
+
+def highlight_spans(quotes: pd.DataFrame, article_id: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) for every quote of one article, labelled "speaker · kind"."""
+    rows = with_speaker_label(quotes[quotes["article_id"] == article_id])
+    return [(int(r.start_char), int(r.end_char), f"{r.who} · {r.kind}") for r in rows.itertuples()]
+
+
+def quote_listing(quotes: pd.DataFrame, width: int = 100) -> pd.DataFrame:
+    """Each speaker's quotes as a table: who, kind, cue and the text cut to `width` characters."""
+    labelled = with_speaker_label(quotes).sort_values(["who", "article_id", "start_char"])
+    text = labelled["text"].str.slice(0, width) + labelled["text"].str.len().gt(width).map({True: " …", False: ""})
+    return labelled.assign(text=text)[["who", "kind", "cue", "text"]].reset_index(drop=True)
+
+
+def most_quoted_article(quotes: pd.DataFrame, articles: pd.DataFrame) -> str:
+    """The article with the most quotes (the first article when none has any)."""
+    if quotes.empty:
+        return articles["article_id"].iloc[0]
+    counts = quotes.groupby("article_id").size()
+    return sorted(counts.index, key=lambda article: (-counts[article], article))[0]
+
+
+def speakers_compared(quotes: pd.DataFrame, articles: pd.DataFrame, top: int = 10,
+                      max_columns: int = 8) -> list[pd.DataFrame | str]:
+    """Words in direct quotes of the most quoted speakers, across articles and across outlets;
+    a sentence instead of a table when the corpus cannot support the comparison."""
+    if quotes["article_id"].nunique() < 2:
+        return ["This corpus has quotes from a single article, so there is nothing to compare "
+                "across articles or outlets."]
+    labelled = with_speaker_label(quotes)
+    leaders = speaker_summary(quotes)["who"].head(top)
+    direct = labelled[labelled["who"].isin(leaders) & (labelled["kind"] == "direct")]
+    per_article = direct.pivot_table(index="who", columns="article_id", values="words",
+                                     aggfunc="sum", fill_value=0)
+    if per_article.shape[1] > max_columns:  # too many articles for columns: how widely, how much
+        per_article = (per_article.assign(articles=(per_article > 0).sum(axis=1), words=per_article.sum(axis=1))
+                       [["articles", "words"]].sort_values(["words", "articles"], ascending=False))
+    outlets = articles.set_index("article_id")["outlet"]
+    with_outlet = direct.assign(outlet=direct["article_id"].map(outlets)).dropna(subset=["outlet"])
+    if with_outlet["outlet"].nunique() < 2:
+        return [per_article, "The articles do not name at least two outlets, so speakers are not "
+                             "compared by outlet."]
+    return [per_article, with_outlet.pivot_table(index="who", columns="outlet", values="words",
+                                                 aggfunc="sum", fill_value=0)]
+
+
+def summary_lines(quotes: pd.DataFrame) -> list[str]:
+    """The notebook's closing findings, computed from the quotes table."""
+    if quotes.empty:
+        return ["No quotes were found in this corpus."]
+    summary = speaker_summary(quotes)
+    direct = int((quotes["kind"] == "direct").sum())
+    attributed = summary[summary["who"] != "(unattributed)"]
+    lead = (attributed if len(attributed) else summary).iloc[0]
+    share = lead["direct_words"] / max(summary["direct_words"].sum(), 1)
+    top_cue = cue_counts(quotes).iloc[0]
+    lines = [f"{len(quotes)} quotes in {quotes['article_id'].nunique()} article(s): {direct} direct, "
+             f"{len(quotes) - direct} indirect, from {len(summary)} speaker(s).",
+             f"Most quoted: {lead['who']} ({lead['direct']} direct, {lead['indirect']} indirect; "
+             f"{share:.0%} of all words in direct quotes).",
+             f"Most common cue: '{top_cue['cue_lemma']}' ({top_cue['total']} quotes); "
+             f"quotes without a speaker: {int(quotes['speaker'].isna().sum())}."]
+    documents = summary[summary["speaker_type"] == "document"]["who"]  # most quoted first
+    if len(documents):
+        more = f" and {len(documents) - 5} more" if len(documents) > 5 else ""
+        lines.append("Documents quoted: " + ", ".join(documents.head(5)) + more + ".")
+    return lines

@@ -31,6 +31,8 @@ from helpers.identity.names import (alias_key, aliases, countries, cue_lemmas, d
                                     speaker_words, without_possessive)
 from helpers.structure import Context
 
+# Prepositions that put their object somewhere: a person is never "in" or "near" someone.
+LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
 # "the Bilateral Security Agreement (BSA)": a name and the acronym it is given.
 DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w'’&.-]*\s+)(?:(?:of|the|and|for|on|in|&)\s+|[A-Z][\w'’&.-]*\s+){0,8}"
                              r"[A-Z][\w'’&.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
@@ -99,8 +101,8 @@ class ArticleIdentity:
 
 
 def _name_mentions(context: Context, mentions: list[Mention]) -> list[Named]:
-    mentions = _surnames_are_people(_vote_labels(mentions, key=lambda m: m.name))
-    lower_words = {t.text for t in context.doc if t.is_lower}
+    mentions = _surnames_are_people(_vote_labels(_places_are_not_people(context, mentions), key=lambda m: m.name))
+    lower_words = {t.text for t in context.doc if t.is_lower}  # words the article writes as common nouns
     named = [_own_name(context, m, lower_words) for m in mentions]
     named = _join_people(context, named)
     named = _join_acronyms(context, named)
@@ -113,16 +115,29 @@ def _own_name(context: Context, mention: Mention, lower_words: set[str]) -> Name
     """The mention's own name: an alias's canonical, a group's adjective, a person's name
     without courtesy titles and leading common nouns."""
     label, name = mention.label, mention.name
+    if label == "NORP" and (party := _party(context, mention)):
+        return Named(mention, "ORG", party, None, None)
     if label == "NORP" or (label == "GPE" and name in demonyms()):
         adjective, country = demonyms().get(without_possessive(name), (without_possessive(name), None))
         return Named(mention, label, adjective, None, country)
     if label == "PERSON":
         words = name_words(name)
-        while len(words) > 1 and (words[0] in lower_words or speaker_words().get(words[0].lower()) == "role"):
+        while len(words) > 1 and (words[0].lower() in lower_words or speaker_words().get(words[0].lower()) == "role"):
             words = words[1:]
         return Named(mention, label, " ".join(words) or name, mention.role, None)
     canonical = _alias(name) or without_possessive(name)
     return Named(mention, label, canonical, None, canonical if canonical in countries() else None)
+
+
+def _party(context: Context, mention: Mention) -> str | None:
+    """A party adjective that qualifies a noun ("Democratic nominee", "Republican primary")
+    names the party; a noun ("Republicans", "a Democrat") names its members, a group."""
+    start, end = mention.tokens
+    token = context.doc[end - 1]
+    if end - start != 1 or token.dep_ not in ("amod", "compound") or token.head.i <= token.i:
+        return None
+    found = aliases().get(alias_key(token.text))
+    return found[0] if found and found[0].endswith(("Party", "party")) else None
 
 
 def _alias(name: str) -> str | None:
@@ -159,8 +174,10 @@ def _join_people(context: Context, named: list[Named]) -> list[Named]:
     people = [n for n in named if n.label == "PERSON"]
     groups = _full_name_groups(people)
     form_of = {}
-    for forms in groups.values():
-        best = max(forms, key=lambda form: (forms[form], -len(form)))
+    for (first, last), forms in groups.items():
+        known = [p["name"] for p in known_people().get(last.lower(), [])
+                 if p["name"].split()[0] == first and p["name"].split()[-1] == last]
+        best = known[0] if len(known) == 1 else max(forms, key=lambda form: (forms[form], -len(form)))
         for form in forms:
             form_of[form] = best
     year = _year(context)
@@ -176,6 +193,19 @@ def _join_people(context: Context, named: list[Named]) -> list[Named]:
             name = _one_word_name(context, item, words[0] if words else item.canonical, groups, form_of, year)
         result.append(replace(item, canonical=name))
     return result
+
+
+def _places_are_not_people(context: Context, mentions: list[Mention]) -> list[Mention]:
+    """A "person" the article calls a place ("the island of Redonda"), or puts somewhere ("in
+    Sandy Hook") and who never acts, is a place, in every mention of that name."""
+    doc = context.doc
+    named = {m.name for m in mentions if m.tokens[0] >= 2 and doc[m.tokens[0] - 1].lower_ == "of"
+             and speaker_words().get(doc[m.tokens[0] - 2].lower_) == "place"}  # "the island of Redonda"
+    placed = {m.name for m in mentions if m.label == "PERSON" and m.tokens[0] > 0
+              and doc[m.tokens[0] - 1].lower_ in LOCATIVE_PREPOSITIONS and doc[m.tokens[1] - 1].dep_ == "pobj"}
+    # but not someone who acts elsewhere in the article ("faith in Obama", "Obama said")
+    placed -= {m.name for m in mentions if doc[m.tokens[1] - 1].dep_ in SUBJECT_DEPS}
+    return [replace(m, label="GPE") if m.label == "PERSON" and m.name in named | placed else m for m in mentions]
 
 
 def _surnames_are_people(mentions: list[Mention]) -> list[Mention]:
@@ -215,6 +245,9 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
         # several people share the surname: the one the article names in full most often
         # (the one it is about; counted in the text, as the tagger may miss a mention), on a
         # tie the one named in full last before the mention
+        famous = [p for p in by_surname if _well_known(word, None, year) == p]
+        if len(famous) == 1:  # "Trump" in an article about Eric Trump is still Donald Trump
+            return famous[0]
         counts = {p: sum(len(re.findall(rf"\b{re.escape(form)}\b", context.text))
                          for form in groups[(p.split()[0], p.split()[-1])]) for p in by_surname}
         most = max(counts.values())
@@ -227,7 +260,21 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
         by_first_name = [p for p in people if p.split()[0] == word]
         if len(by_first_name) == 1:
             return by_first_name[0]
-    return _well_known(word, gender, year) or word
+    return _given_name_form(context, word) or _well_known(word, gender, year) or word
+
+
+def _given_name_form(context: Context, surname: str) -> str | None:
+    """A full name the tagger missed: the most frequent "Given Surname" written in the
+    article whose first word is a name (not "President", not a word written in lower case)."""
+    if not surname[:1].isupper() or surname.isupper():
+        return None
+    forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", context.text)
+    common = {t.lower_ for t in context.doc if t.is_lower}
+    forms = [f for f in forms if speaker_words().get(f.split()[0].lower()) is None and f.split()[0].lower() not in common
+             and f.split()[0].lower() not in honorifics() and f.split()[0] not in demonyms()]
+    if not forms:
+        return None
+    return max(sorted(set(forms)), key=lambda f: (forms.count(f), -context.text.find(f)))
 
 
 def _full_forms_before(context: Context, item: Named, form_of) -> list[str]:
@@ -301,6 +348,8 @@ def _join_acronyms(context: Context, named: list[Named]) -> list[Named]:
         words = name.split()
         for cut in range(len(words)):  # the shortest tail of the phrase the acronym spells
             tail = " ".join(words[cut:])
+            if words[cut].lower() == "the":
+                continue
             if initials(tail) == acronym.upper():
                 full_names[acronym] = _alias(tail) or tail
                 break

@@ -67,10 +67,12 @@ def speaker_entity_disagreements(quotes: pd.DataFrame, entities: pd.DataFrame) -
     "Secretary of State Antony Blinken", "the Pentagon") but whose `speaker_name` is not
     that entity's canonical name; and how many quotes were checked. A name that only
     describes the speaker ("a Trump supporter", "the FBI summary", "the Republican nominee")
-    is not the speaker, and a document speaker is named as the document."""
+    is not the speaker, nor is a group word ("the Republican", "a Democrat": one person of the
+    group), and a document speaker is named as the document."""
     columns = ["article_id", "quote_id", "speaker", "speaker_name", "canonical"]
     spoken = quotes.dropna(subset=["speaker_start_char"])
     spoken = spoken[spoken["speaker_type"] != "document"]
+    entities = entities[entities["label"] != "NORP"]  # "the Republican" is a person of the group
     if spoken.empty or entities.empty:
         return pd.DataFrame(columns=columns), 0
     pairs = spoken[["article_id", "quote_id", "speaker", "speaker_name", "speaker_start_char", "speaker_end_char"]].merge(

@@ -6,8 +6,8 @@ spaCy's spans are used as they are, except where the text says otherwise:
 - a name that is the subject of a speech verb and looks like a person's ("Trump insisted",
   tagged as nothing or as an organisation) is a PERSON when the article or the list of
   well-known people knows that surname, or its first word is a common first name;
-- a name after "the island of", "the town of" ... is a place, and a name that is all a quoted
-  title ("Judy") is a work, not a person; a lone pronoun-like word ("That") is dropped;
+- a name that is all a quoted title ("Judy") is a work, not a person; a lone pronoun-like
+  word ("That") is dropped;
 - hyphenated and particle names stay whole ("Wilson-Raybould", "al-Assad", "bin Laden");
 - title words are never names of their own ("State" in "Secretary of State"), and an
   organisation inside a role ("Trade and Industry" Secretary) is a portfolio, not a mention;
@@ -32,7 +32,7 @@ NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT
 # Labels a tagger gives to people by mistake, which evidence may turn into PERSON.
 MISTAKABLE_LABELS = frozenset({"ORG", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "FAC", "NORP", "EVENT"})
 # Tokens that never end or begin a name ("Paris &" is a tagging slip).
-EDGE_JUNK = frozenset({"&", "-", "–", "—", ",", ";", ":", "(", ")", "[", "]", "“", "”", '"', "'"})
+EDGE_JUNK = frozenset({"&", "-", "–", "—", ",", ";", ":", "(", ")", "[", "]", "“", "”", '"', "'", "''", "``"})
 QUOTE_MARKS = "“”\"‘’'"
 HEADLINE_MIN_WORDS = 3
 HEADLINE_TITLE_CASE_SHARE = 0.8
@@ -62,11 +62,11 @@ def find_mentions(context: Context) -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ not in NAMED_LABELS or inside_title(doc, ent):
             continue
-        start, end = _whole_name(doc, ent.start, ent.end)
-        mention = make_mention(doc, start, end, _label(doc, doc[start:end], ent.label_))
-        if mention is not None:
-            mentions.append(mention)
-            covered.update(range(*mention.tokens))
+        for start, end in _known_parts(doc, *_with_alias_tail(doc, *_whole_name(doc, ent.start, ent.end))):
+            mention = make_mention(doc, start, end, _label(doc, doc[start:end], ent.label_))
+            if mention is not None:
+                mentions.append(mention)
+                covered.update(range(*mention.tokens))
     mentions += _untagged_people(doc, covered, {m.name.split()[-1] for m in mentions if m.label == "PERSON"})
     mentions.sort(key=lambda m: m.start)
     mentions = _drop_portfolios(mentions)
@@ -87,17 +87,49 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
     while end - start > 1 and doc[start].text in EDGE_JUNK:
         start += 1
     for index in range(start + 1, end):  # "Trump told Business Insider", "VARGA: I": tagging slips
-        if (doc[index].pos_ in ("VERB", "AUX") and doc[index].is_lower) or doc[index].text in ":;“”\"()":
+        if (doc[index].pos_ in ("VERB", "AUX") and doc[index].is_lower) or doc[index].text in ":;“”\"()" \
+                or doc[index].like_num:
             end = index
             break
+    # "force Soros Foundation", "Anthony duet": a common word at either end is not the name
+    while end - start > 1 and _common_word(doc[start]):
+        start += 1
+    while end - start > 1 and _common_word(doc[end - 1]):
+        end -= 1
     if start >= end:
         return None
     span = doc[start:end]
     if label == "PERSON":
         if _is_junk(span):
             return None
-        label = _not_a_person(doc, span) or label
+        label = _a_work(doc, span) or label
     return Mention(span.start_char, span.end_char, (start, end), label, clean(span.text), role, portfolio)
+
+
+def _common_word(token) -> bool:
+    return token.is_alpha and token.is_lower and speaker_words().get(token.lower_) != "particle" \
+        and token.lower_ not in ("of", "and", "the", "for", "de", "du", "la", "le")
+
+
+def _with_alias_tail(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """"Islamic" tagged alone before "State": the span the gazetteer knows ("Islamic State")."""
+    for extra in (2, 1):
+        if end + extra <= len(doc) and all(t.text[:1].isupper() for t in doc[end:end + extra]) \
+                and alias_key(doc[start:end + extra].text) in aliases():
+            return start, end + extra
+    return start, end
+
+
+def _known_parts(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """"U.S.-Mexico": two names the gazetteer knows joined by a hyphen are two mentions."""
+    for index in range(start + 1, end - 1):
+        if doc[index].text in ("-", "–") and _known_name(doc[start:index].text) and _known_name(doc[index + 1:end].text):
+            return [(start, index), (index + 1, end)]
+    return [(start, end)]
+
+
+def _known_name(text: str) -> bool:
+    return alias_key(text) in aliases() or clean(text) in demonyms()
 
 
 def _label(doc: Doc, span: Span, label: str) -> str:
@@ -106,6 +138,10 @@ def _label(doc: Doc, span: Span, label: str) -> str:
     text = clean(span.text)
     if label not in ("NORP", "GPE", "LANGUAGE") and demonyms().get(text, (None, None))[1]:
         return "NORP"
+    if label not in ("NORP", "GPE", "LANGUAGE") and text in demonyms() and alias_key(text) not in aliases():
+        return "NORP"  # "Mormons" as ORG: a group
+    if label == "PERSON" and span[-1].lower_ in organization_words():
+        return "ORG"  # "Marc Fisher Footwear"
     if label not in MISTAKABLE_LABELS or not _looks_like_a_name(span):
         return label
     after_honorific = span[1:] if span[0].lower_ in honorifics() else (
@@ -117,8 +153,9 @@ def _label(doc: Doc, span: Span, label: str) -> str:
     words = name_words(text)
     if role_before(doc, span.start)[0] is not None and span[0].lower_ not in honorifics():
         return "PERSON"
-    if _known_as_a_person(words) and (_speaks(span.root) or len(words) >= 2 or label != "ORG"):
-        return "PERSON"  # "Sean Hannity" as ORG, "Kasich" as GPE, "Trump" speaking as ORG
+    acts = span.root.dep_ in SUBJECT_DEPS
+    if _known_as_a_person(words) and (_speaks(span.root) or acts or len(words) >= 2 or label not in ("GPE", "LOC")):
+        return "PERSON"  # "Sean Hannity" or "Sanders" as ORG, "Kasich" winning as GPE
     return label
 
 
@@ -160,14 +197,17 @@ def _whole_name(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _untagged_people(doc: Doc, covered: set[int], surnames: set[str]) -> list[Mention]:
     """Names the tagger missed that the text marks as people: a capitalised word after a
-    courtesy title ("Mr Blair"), or a known surname speaking ("Trump insisted")."""
+    courtesy title ("Mr Blair"), a well-known surname speaking ("Trump insisted"), or the
+    surname of a person the article names ("Hannity")."""
     found = []
     for token in doc:
         if token.i in covered or token.pos_ != "PROPN" or not token.text[:1].isupper() or token.text.isupper():
             continue
         after_honorific = token.i > 0 and doc[token.i - 1].lower_ in honorifics()
         speaking = _speaks(token) and (token.text in surnames or token.lower_ in known_people())
-        if after_honorific or speaking:
+        # "Hannity" alone, once the article has named Sean Hannity (not "Trump Tower")
+        surname = token.text in surnames and not (token.dep_ == "compound" and token.head.pos_ == "PROPN")
+        if after_honorific or speaking or surname:
             start, end = token.i, token.i + 1
             while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].i not in covered \
                     and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in honorifics():
@@ -182,13 +222,9 @@ def _untagged_people(doc: Doc, covered: set[int], surnames: set[str]) -> list[Me
     return found
 
 
-def _not_a_person(doc: Doc, span: Span) -> str | None:
-    """The label of a PERSON span that the text shows is a place or a work: "the island of
-    Redonda", a film title in quotation marks; None when nothing says so."""
-    if span.start >= 2 and doc[span.start - 1].lower_ == "of" \
-            and speaker_words().get(doc[span.start - 2].lower_) == "place":
-        return "LOC" if doc[span.start - 2].lower_ in ("island", "islands", "isle", "river", "lake", "bay",
-                                                       "valley", "mount") else "GPE"
+def _a_work(doc: Doc, span: Span) -> str | None:
+    """WORK_OF_ART for a PERSON span that is all of a title in quotation marks ("Judy");
+    None when nothing says so."""
     before = doc.text[max(span.start_char - 1, 0):span.start_char]
     after = doc.text[span.end_char:span.end_char + 1]
     if before and after and before in QUOTE_MARKS and after in QUOTE_MARKS + ",.":

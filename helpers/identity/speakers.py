@@ -72,10 +72,12 @@ class SpeakerResolver:
             if doc_start < end and start < doc_end:
                 return Speaker(name, None, "document")
         named = self._entity_holding(head) or self._apposed_person(head)
-        if named is not None:  # the mention's head is a name: the speaker is that entity
-            return self._named(named, start)
         word = head.lower_
         kind = self.words.get(word)
+        if named is not None and named.label == "NORP" and head.dep_ != "compound":
+            kind = "affiliation"  # "the Republican", "a Democrat": one person of the group
+        elif named is not None:  # the mention's head is a name: the speaker is that entity
+            return self._named(named, start)
         if kind == "pronoun_person" and word != "i":
             return self._seen(start, self._antecedent(start, word), None)
         first = self.text[start:end].split()[0].lower() if self.text[start:end].split() else ""
@@ -85,12 +87,12 @@ class SpeakerResolver:
             # person the article is following
             person = self._by_role(start, end) or self._antecedent(start)
             return self._seen(start, person, None)
-        if kind == "role" or (head.pos_ == "NOUN" and any(
+        if kind in ("role", "affiliation") or (head.pos_ == "NOUN" and any(
                 self.words.get(t.lower_) == "role" for t in self._tokens(start, end))):
             return Speaker(None, self.text[start:end], "person")  # "a spokesman": unnamed
         if first == "the" and kind == "organization" and (org := self._latest_organization(start)) is not None:
             return Speaker(org.canonical, None, "organization")
-        if head.pos_ == "PROPN" and (person := self._by_surname(start, end)) is not None:
+        if head.text[:1].isupper() and (person := self._by_surname(start, end)) is not None:
             return self._seen(start, person, None)
         if kind == "document":
             return Speaker(_strip_article(self.text[start:end]), None, "document")

@@ -6,8 +6,8 @@ Annotations in `benchmarks/annotations/` (offsets into files under ../shared; se
 IDENTITY_GUIDELINES.md):
 - `blind`: `identity_blind_speakers_*.csv` and `identity_blind_entities_*.csv`, annotated by
   helpers who never saw the extractor's output. Scored once, at the end of the identity work.
-- `tuning`: `polnear_speaker_names.csv` (PolNeAR train speakers) and
-  `identity_tuning_entities.csv`; the developers look at these while tuning.
+- `tuning`: `polnear_speaker_names.csv` (PolNeAR train speakers), `identity_tuning_speakers_*.csv`
+  and `identity_tuning_entities*.csv`; the developers look at these while tuning.
 
 Figures:
 - speaker names: gold quotes matched to a predicted direct quote (overlap at least 0.3 of
@@ -109,8 +109,8 @@ def annotation_sets(which: str) -> tuple[list[dict], list[dict]]:
         entities = [r for f in sorted(ANNOTATIONS.glob("identity_blind_entities_*.csv")) for r in read_annotations(f)]
     else:
         speakers = read_annotations(ANNOTATIONS / "polnear_speaker_names.csv")
-        tuning = ANNOTATIONS / "identity_tuning_entities.csv"
-        entities = read_annotations(tuning) if tuning.exists() else []
+        speakers += [r for f in sorted(ANNOTATIONS.glob("identity_tuning_speakers_*.csv")) for r in read_annotations(f)]
+        entities = [r for f in sorted(ANNOTATIONS.glob("identity_tuning_entities*.csv")) for r in read_annotations(f)]
     return speakers, entities
 
 

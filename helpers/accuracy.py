@@ -165,6 +165,45 @@ def entity_figures(results: dict) -> pd.DataFrame:
                          for key, label in labels.items() if key in results])
 
 
+def identity_figures(results: dict) -> pd.DataFrame:
+    """Who is who, on the blind sets (annotated without seeing the output, scored once) beside
+    the tuning sets: speaker names, canonical names by type, clustering, agreement."""
+    sets = [name for name in ("blind", "tuning") if name in results]
+    rows = []
+
+    def add(measure: str, pick) -> None:
+        row = {"measure": measure}
+        for name in sets:
+            try:
+                row[name] = pick(results[name])
+            except (KeyError, TypeError):
+                row[name] = None
+        rows.append(row)
+
+    add("quotes annotated (matched)", lambda r: f"{r['speaker_names']['annotated']} ({r['speaker_names']['matched']})")
+    add("speaker name right", lambda r: r["speaker_names"]["accuracy"])
+    add("entity mentions annotated (found)", lambda r: f"{r['entity_names']['annotated']} ({r['entity_names']['matched']})")
+    add("canonical name right", lambda r: r["entity_names"]["accuracy"])
+    for kind in ("person", "organization", "country", "group", "place"):
+        add(f"  {kind}s", lambda r, kind=kind: r["entity_names"]["by_type"][kind]["accuracy"])
+    add("clustering, B-cubed F1 (people, organisations)", lambda r: r["entity_names"]["b_cubed_f1"])
+    add("quotes agreeing with the entity under the speaker", lambda r: r["agreement"]["agree"])
+    add("identity time, % of parse time", lambda r: r["speed"]["identity_share_of_parse_percent"])
+    return pd.DataFrame(rows)
+
+
+def identity_errors(results: dict, which: str = "blind", limit: int = 6) -> pd.DataFrame:
+    """A few wrong speaker names and canonical names of one set, with what was expected."""
+    errors = results.get(f"{which}_errors", {})
+    speakers = [{"table": "quotes", "path": e["path"], "written": e.get("mention"), "expected": e["expected"],
+                 "predicted": e["predicted"]} for e in errors.get("speaker_names", [])[:limit]]
+    entities = [{"table": "entities", "path": e["path"], "written": e.get("type"), "expected": e["expected"],
+                 "predicted": e["predicted"]} for e in errors.get("entity_names", [])[:limit]]
+    table = pd.DataFrame(speakers + entities, columns=["table", "path", "written", "expected", "predicted"])
+    table["path"] = table["path"].str.rsplit("/", n=1).str[-1]
+    return table
+
+
 def _readable(value: float) -> str:
     return f"{value:,}" if float(value).is_integer() else f"{value:,.3g}"
 
@@ -222,7 +261,12 @@ def headline_findings(results: dict[str, dict]) -> list[str]:
                              if method.startswith("target-"))
             lines.append(f"Sentiment towards a mention on NewsMTSC {split}: macro-F1 {ours} "
                          f"(VADER {methods['vader']['macro_f1']:.2f}).")
-    if entities := results.get("entities"):
+    if identity := results.get("identity", {}).get("blind"):
+        lines.append(f"Who is who, on sets annotated blind: speaker names right for "
+                     f"{identity['speaker_names']['accuracy']:.0%} of matched quotes, canonical names for "
+                     f"{identity['entity_names']['accuracy']:.0%} of entity mentions (organisations "
+                     f"{identity['entity_names']['by_type']['organization']['accuracy']:.0%}).")
+    elif entities := results.get("entities"):
         lines.append(f"Entities: {entities['joined_after_corpus_finalizer_share']:.0%} of surname-only "
                      f"mentions joined to a full name on {entities['corpus']}.")
     if speed := results.get("throughput"):

@@ -42,6 +42,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
+from helpers.quotes.tables import most_quoted
 from helpers.structure import Context, trimmed
 
 LABELS = ("negative", "neutral", "positive")
@@ -930,9 +931,9 @@ def summary_lines(analysis, main: list[str], benchmark: dict | None = None) -> l
                      f"({low.score:+.2f}: \"{low.opening}\") and the most positive is {high.paragraph} "
                      f"({high.score:+.2f}).")
     speakers = speaker_tone(analysis)
-    speakers = speakers[speakers["speaker"] != "(unknown)"]
-    if not speakers.empty:
-        top = speakers.iloc[0]
+    leader = most_quoted(analysis.quotes)
+    if leader is not None and leader in set(speakers["speaker"]):
+        top = speakers[speakers["speaker"] == leader].iloc[0]
         lines.append(f"The most quoted named speaker, {top.speaker}, has {top.quotes} quote(s) with mean "
                      f"tone {top.mean_tone:+.2f}.")
     entities = entity_sentiment(analysis)

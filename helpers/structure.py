@@ -11,6 +11,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy
+from spacy.attrs import IS_LOWER, LOWER
 from spacy.tokens import Doc, Span
 
 from helpers.articles import paragraph_spans
@@ -37,6 +39,13 @@ class Context:
         use, from the parse and the treaty references (so `treaty_refs` runs before it)."""
         from helpers.identity.article import ArticleIdentity  # identity reads this module
         return ArticleIdentity(self)
+
+    @cached_property
+    def lower_words(self) -> set[str]:
+        """The words the article writes in lower case: a capitalised one of them opening a
+        name is a common noun ("Billionaire Donald Trump"), not a given name."""
+        values = self.doc.to_array([IS_LOWER, LOWER])
+        return {self.doc.vocab.strings[int(h)] for h in numpy.unique(values[values[:, 0] == 1, 1])}
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:

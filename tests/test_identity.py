@@ -72,6 +72,26 @@ def test_a_pronoun_never_stands_for_an_organisation_or_a_man_for_she(nlp):
     assert row["speaker_name"] == "Anna Sorensen"
 
 
+@pytest.mark.parametrize("text, fragment, name, kind", [
+    # a relative pronoun is the person its clause describes
+    ("Budget Vote\n\nThe plan was backed by Anna Sorensen, who said it would “save the port from ruin.”",
+     "save the port", "Anna Sorensen", "person"),
+    # a description of an organisation is the organisation the article named last
+    ("Paper Row\n\nThe Guardian published the memo on Monday. The newspaper said that “the memo was "
+     "genuine and alarming.”", "genuine and alarming", "The Guardian", "organization"),
+])
+def test_who_and_descriptions_are_resolved(nlp, text, fragment, name, kind):
+    row = quote_of(analyse_text(text, nlp), fragment)
+    assert (row["speaker_name"], row["speaker_type"]) == (name, kind)
+
+
+def test_a_quoted_title_is_a_work_not_a_person(nlp):
+    found = analyse_text("Film News\n\nRenée Zellweger stars in “Judy,” the story of Judy Garland's "
+                         "last concerts.", nlp)
+    assert {row["label"] for row in found["entities"] if row["text"] == "Judy"} == {"WORK_OF_ART"}
+    assert canonical_of(found, "Judy Garland") == {"Judy Garland"}
+
+
 def test_shared_surnames_go_to_the_person_named_most_but_a_famous_one_wins(nlp):
     found = analyse_text("Family Business\n\nEric Trump toured the plant. Eric Trump praised the staff. "
                          "Donald Trump arrived later.\n\n“This is a great company,” Trump said.", nlp)

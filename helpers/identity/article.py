@@ -32,7 +32,7 @@ from helpers.identity.names import (alias_key, aliases, countries, cue_lemmas, d
 from helpers.structure import Context
 
 # Prepositions that put their object somewhere: a person is never "in" or "near" someone.
-LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
 # "the Bilateral Security Agreement (BSA)": a name and the acronym it is given.
 DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w'’&.-]*\s+)(?:(?:of|the|and|for|on|in|&)\s+|[A-Z][\w'’&.-]*\s+){0,8}"
                              r"[A-Z][\w'’&.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
@@ -102,8 +102,7 @@ class ArticleIdentity:
 
 def _name_mentions(context: Context, mentions: list[Mention]) -> list[Named]:
     mentions = _surnames_are_people(_vote_labels(_places_are_not_people(context, mentions), key=lambda m: m.name))
-    lower_words = {t.text for t in context.doc if t.is_lower}  # words the article writes as common nouns
-    named = [_own_name(context, m, lower_words) for m in mentions]
+    named = [_own_name(context, m, context.lower_words) for m in mentions]
     named = _join_people(context, named)
     named = _join_acronyms(context, named)
     named = _apply_alias_context(named)
@@ -122,7 +121,8 @@ def _own_name(context: Context, mention: Mention, lower_words: set[str]) -> Name
         return Named(mention, label, adjective, None, country)
     if label == "PERSON":
         words = name_words(name)
-        while len(words) > 1 and (words[0].lower() in lower_words or speaker_words().get(words[0].lower()) == "role"):
+        while len(words) > 1 and (words[0].lower() in lower_words
+                                  or speaker_words().get(words[0].lower().removesuffix("s")) == "role"):
             words = words[1:]
         return Named(mention, label, " ".join(words) or name, mention.role, None)
     canonical = _alias(name) or without_possessive(name)
@@ -260,16 +260,16 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
         by_first_name = [p for p in people if p.split()[0] == word]
         if len(by_first_name) == 1:
             return by_first_name[0]
-    return _given_name_form(context, word) or _well_known(word, gender, year) or word
+    return given_name_form(context, word) or _well_known(word, gender, year) or word
 
 
-def _given_name_form(context: Context, surname: str) -> str | None:
+def given_name_form(context: Context, surname: str) -> str | None:
     """A full name the tagger missed: the most frequent "Given Surname" written in the
     article whose first word is a name (not "President", not a word written in lower case)."""
     if not surname[:1].isupper() or surname.isupper():
         return None
     forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", context.text)
-    common = {t.lower_ for t in context.doc if t.is_lower}
+    common = context.lower_words
     forms = [f for f in forms if speaker_words().get(f.split()[0].lower()) is None and f.split()[0].lower() not in common
              and f.split()[0].lower() not in honorifics() and f.split()[0] not in demonyms()]
     if not forms:

@@ -19,10 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.symbols import PROPN
+from spacy.attrs import POS
 from spacy.tokens import Doc, Span
 
-from helpers.identity.names import (alias_key, aliases, clean, cue_lemmas, demonyms, first_name_genders,
-                                    honorifics, known_people, name_words, organization_words, speaker_words)
+from helpers.identity.names import (alias_key, aliases, clean, countries, cue_lemmas, demonyms, first_name_genders,
+                                    honorifics, known_people, name_words, organization_words, speaker_words,
+                                    title_heads)
 from helpers.identity.roles import (POSSESSIVES, inside_title, role_before, role_in_apposition,
                                     skip_name_prefix)
 from helpers.structure import Context
@@ -60,10 +64,13 @@ def find_mentions(context: Context) -> list[Mention]:
     mentions = []
     covered = set()
     for ent in doc.ents:
-        if ent.label_ not in NAMED_LABELS or inside_title(doc, ent):
+        if ent.label_ not in NAMED_LABELS or inside_title(doc, ent) or ent.start in covered:
             continue
-        for start, end in _known_parts(doc, *_with_alias_tail(doc, *_whole_name(doc, ent.start, ent.end))):
-            mention = make_mention(doc, start, end, _label(doc, doc[start:end], ent.label_))
+        start, end = _whole_name(doc, ent.start, ent.end)
+        start, extended = _with_alias_tail(doc, start, end)
+        label = ent.label_ if extended == end else _alias_label(doc[start:extended].text)
+        for start, end in _known_parts(doc, start, extended):
+            mention = make_mention(doc, start, end, _label(doc, doc[start:end], label))
             if mention is not None:
                 mentions.append(mention)
                 covered.update(range(*mention.tokens))
@@ -91,10 +98,11 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
                 or doc[index].like_num:
             end = index
             break
-    # "force Soros Foundation", "Anthony duet": a common word at either end is not the name
-    while end - start > 1 and _common_word(doc[start]):
+    # "force Soros Foundation", "Anthony duet", a transcript's "Q Robert", "USAID
+    # Administrator": a common word, a question mark or a title at either end is not the name
+    while end - start > 1 and (_common_word(doc[start]) or doc[start].text == "Q"):
         start += 1
-    while end - start > 1 and _common_word(doc[end - 1]):
+    while end - start > 1 and (_common_word(doc[end - 1]) or (label != "PERSON" and doc[end - 1].lower_ in title_heads())):
         end -= 1
     if start >= end:
         return None
@@ -118,6 +126,11 @@ def _with_alias_tail(doc: Doc, start: int, end: int) -> tuple[int, int]:
                 and alias_key(doc[start:end + extra].text) in aliases():
             return start, end + extra
     return start, end
+
+
+def _alias_label(text: str) -> str:
+    canonical = aliases()[alias_key(text)][0]
+    return "GPE" if canonical in countries() else "ORG"
 
 
 def _known_parts(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
@@ -200,8 +213,9 @@ def _untagged_people(doc: Doc, covered: set[int], surnames: set[str]) -> list[Me
     courtesy title ("Mr Blair"), a well-known surname speaking ("Trump insisted"), or the
     surname of a person the article names ("Hannity")."""
     found = []
-    for token in doc:
-        if token.i in covered or token.pos_ != "PROPN" or not token.text[:1].isupper() or token.text.isupper():
+    for index in numpy.flatnonzero(doc.to_array(POS) == PROPN):  # most tokens are not names
+        token = doc[int(index)]
+        if token.i in covered or not token.text[:1].isupper() or token.text.isupper():
             continue
         after_honorific = token.i > 0 and doc[token.i - 1].lower_ in honorifics()
         speaking = _speaks(token) and (token.text in surnames or token.lower_ in known_people())
@@ -225,13 +239,12 @@ def _untagged_people(doc: Doc, covered: set[int], surnames: set[str]) -> list[Me
 def _a_work(doc: Doc, span: Span) -> str | None:
     """WORK_OF_ART for a PERSON span that is all of a title in quotation marks ("Judy");
     None when nothing says so."""
-    before = doc.text[max(span.start_char - 1, 0):span.start_char]
-    after = doc.text[span.end_char:span.end_char + 1]
-    if before and after and before in QUOTE_MARKS and after in QUOTE_MARKS + ",.":
-        closing = doc.text[span.end_char:span.end_char + 2]
-        if any(mark in closing for mark in QUOTE_MARKS):
-            return "WORK_OF_ART"
-    return None
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end: span.end + 2]
+    opened = before is not None and before.text in QUOTE_MARKS and not before.whitespace_
+    closed = len(after) and not span[-1].whitespace_ and (
+        after[0].text in QUOTE_MARKS or (after[0].text in ",." and len(after) > 1 and after[1].text in QUOTE_MARKS))
+    return "WORK_OF_ART" if opened and closed else None
 
 
 def _is_junk(span: Span) -> bool:

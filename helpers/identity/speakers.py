@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from helpers.identity.article import ArticleIdentity, Person
-from helpers.identity.names import first_name_genders, name_words, speaker_words
+from helpers.identity.article import ArticleIdentity, Person, given_name_form
+from helpers.identity.names import alias_key, aliases, first_name_genders, name_words, speaker_words
 from helpers.structure import Context
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
@@ -37,6 +37,8 @@ SPEAKING_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "organizati
                    "FAC": "organization", "LAW": "document", "WORK_OF_ART": "document"}
 ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+of\s+"
                         r"(?P<document>(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)")
+# Words that make a role another one: "the mayor" is not the deputy mayor.
+RANKS = frozenset({"deputy", "vice", "assistant", "former", "acting", "shadow", "junior", "associate", "ex"})
 # How many paragraphs back a description ("the company") looks for the organisation it means.
 DESCRIPTION_PARAGRAPHS = 3
 
@@ -90,13 +92,33 @@ class SpeakerResolver:
         if kind in ("role", "affiliation") or (head.pos_ == "NOUN" and any(
                 self.words.get(t.lower_) == "role" for t in self._tokens(start, end))):
             return Speaker(None, self.text[start:end], "person")  # "a spokesman": unnamed
-        if first == "the" and kind == "organization" and (org := self._latest_organization(start)) is not None:
-            return Speaker(org.canonical, None, "organization")
+        if head.pos_ == "NOUN" and (org := self._organization_within(start, end)) is not None:
+            return Speaker(org.canonical, None, "organization")  # "the AFI jury"
+        if (first == "the" and kind == "organization") or kind == "pronoun_thing":
+            # "the newspaper", "the institute", "it": the organisation the article names last
+            org = self._latest_organization(start, head.lower_ if kind == "organization" else None)
+            if org is not None:
+                return Speaker(org.canonical, None, "organization")
         if head.text[:1].isupper() and (person := self._by_surname(start, end)) is not None:
             return self._seen(start, person, None)
+        if head.pos_ == "PROPN" and head.text[:1].isupper():
+            return self._written_name(head)
         if kind == "document":
-            return Speaker(_strip_article(self.text[start:end]), None, "document")
+            return Speaker(None, self.text[start:end], "document")  # "the report": unnamed
         return Speaker(None, None, "unknown")
+
+    def _written_name(self, head: Token) -> Speaker:
+        """A name nobody tagged: an acronym or a known alias is an organisation ("IAAF"),
+        another name is a person named as written ("Ronaldinho said")."""
+        name = head.text
+        found = aliases().get(alias_key(name))
+        if found or (name.isupper() and len(name) > 1) or head.lower_ in self.words:
+            return Speaker(found[0] if found else name, None, "organization")
+        return Speaker(name, None, "person")
+
+    def _organization_within(self, start: int, end: int):
+        found = [n for n in self.identity.at(start, end) if n.label == "ORG"]
+        return found[-1] if found else None
 
     # ---- mentions
 
@@ -229,31 +251,28 @@ class SpeakerResolver:
         for person in self.people:
             if person.name.split()[-1].lower() == words[-1].lower():
                 return person
-        name = self._given_name_form(words[-1]) if len(words) <= 2 else None
+        name = given_name_form(self.context, words[-1]) if len(words) <= 2 else None
         return Person(start, start, name, None, True, None) if name else None
 
-    def _given_name_form(self, surname: str) -> str | None:
-        forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", self.text)
-        common = {t.text for t in self.doc if t.is_lower}
-        forms = [f for f in forms if self.words.get(f.split()[0].lower()) is None and f.split()[0].lower() not in common]
-        if not forms:
-            return None
-        return max(set(forms), key=lambda f: (forms.count(f), -self.text.find(f)))
-
     def _by_role(self, start: int, end: int) -> Person | None:
-        roles = [t.lower_ for t in self._tokens(start, end) if self.words.get(t.lower_) == "role"]
-        earlier = [p for p in self.people[:bisect_left(self.person_starts, start)] if p.role]
-        for person in reversed(earlier):
-            if any(role in person.role.lower().split() for role in roles):
-                return person
-        return None
+        """The latest person before `start` whose role holds the mention's role word; one
+        whose role has no rank the mention lacks first ("the mayor" is not the deputy mayor)."""
+        words = {t.lower_ for t in self._tokens(start, end)}
+        roles = [w for w in words if self.words.get(w) == "role"]
+        earlier = [p for p in self.people[:bisect_left(self.person_starts, start)] if p.role
+                   and any(role in p.role.lower().split() for role in roles)]
+        exact = [p for p in earlier if not (set(p.role.lower().split()) & RANKS) - words]
+        return (exact or earlier)[-1] if earlier else None
 
-    def _latest_organization(self, start: int):
+    def _latest_organization(self, start: int, noun: str | None = None):
+        """The organisation named last before `start`, in the last few paragraphs; one whose
+        name holds the description's noun first ("the institute": the American Film Institute)."""
         paragraph = self.context.paragraph_at(start)
         earlier = [n for n in self.identity.organizations
                    if n.label == "ORG" and n.start < start and not self.quoted[self._token_at(n.start)]
                    and self.context.paragraph_at(n.start) >= paragraph - DESCRIPTION_PARAGRAPHS]
-        return earlier[-1] if earlier else None
+        fitting = [n for n in earlier if noun and noun in n.canonical.lower().split()]
+        return (fitting or earlier)[-1] if earlier else None
 
 
 def _strip_article(name: str) -> str:

@@ -25,6 +25,15 @@ def speaker_summary(quotes: pd.DataFrame) -> pd.DataFrame:
     return summary.reset_index(drop=True)
 
 
+def most_quoted(quotes: pd.DataFrame) -> str | None:
+    """The most quoted named speaker (most words in direct quotes, then most quotes, then by
+    name): the one answer every notebook gives to "who is quoted most"."""
+    named = quotes.dropna(subset=["speaker_name"])
+    if named.empty:
+        return None
+    return str(speaker_summary(named)["who"].iloc[0])
+
+
 def cue_counts(quotes: pd.DataFrame) -> pd.DataFrame:
     """How often each cue lemma introduces a direct and an indirect quote."""
     cues = quotes.dropna(subset=["cue_lemma"])
@@ -90,8 +99,8 @@ def summary_lines(quotes: pd.DataFrame) -> list[str]:
         return ["No quotes were found in this corpus."]
     summary = speaker_summary(quotes)
     direct = int((quotes["kind"] == "direct").sum())
-    attributed = summary[summary["who"] != "(unattributed)"]
-    lead = (attributed if len(attributed) else summary).iloc[0]
+    leader = most_quoted(quotes)
+    lead = summary[summary["who"] == leader].iloc[0] if leader else summary.iloc[0]
     share = lead["direct_words"] / max(summary["direct_words"].sum(), 1)
     top_cue = cue_counts(quotes).iloc[0]
     lines = [f"{len(quotes)} quotes in {quotes['article_id'].nunique()} article(s): {direct} direct, "

@@ -31,6 +31,8 @@ from helpers.identity.names import (alias_key, aliases, countries, cue_lemmas, d
                                     speaker_words, without_possessive)
 from helpers.structure import Context
 
+# Words after a surname that are not part of it.
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Prepositions that put their object somewhere: a person is never "in" or "near" someone.
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
 # "the Bilateral Security Agreement (BSA)": a name and the acronym it is given.
@@ -120,7 +122,9 @@ def _own_name(context: Context, mention: Mention, lower_words: set[str]) -> Name
         adjective, country = demonyms().get(without_possessive(name), (without_possessive(name), None))
         return Named(mention, label, adjective, None, country)
     if label == "PERSON":
-        words = name_words(name)
+        words = [w.strip("-–—") for w in name_words(name)]
+        while len(words) > 2 and words[-1].rstrip(".").lower() in NAME_SUFFIXES:
+            words = words[:-1]  # "Joseph R. Biden Jr.": the surname is Biden
         while len(words) > 1 and (words[0].lower() in lower_words
                                   or speaker_words().get(words[0].lower().removesuffix("s")) == "role"):
             words = words[1:]

@@ -49,6 +49,15 @@ def agree(found: dict) -> None:
     ("Rally\n\n“We will win this state,” Obama insisted on Friday.", "We will win", "Barack Obama"),
     # a surname alone with no fuller form in the article, and "Mrs" picks the woman
     ("Campaign 2016\n\nThe race tightened. “I am ready,” Mrs Clinton said.", "I am ready", "Hillary Clinton"),
+    # "Mr." is not the woman the article names, but the well-known man of that surname
+    ("Dinner\n\nMichelle Obama hosted the dinner. “We are glad you came,” Mr. Obama told the guests.",
+     "glad you came", "Barack Obama"),
+    # two people share a surname: the pronoun of the sentence tells which one
+    ("Health Care\n\nHillary Clinton spoke in Ohio. Hillary Clinton also spoke in Iowa. Former President "
+     "Bill Clinton spoke too. Clinton later said he “did not mean it.”", "did not mean it", "Bill Clinton"),
+    # a country the tagger calls a person is still the country, never a person's surname
+    ("Trade\n\nSouth Africa signed. “We are pleased,” said Jacob Zuma of South Africa.", "We are pleased",
+     "Jacob Zuma"),
 ])
 def test_speaker_name_is_the_entity_name(nlp, text, fragment, name):
     found = analyse_text(text, nlp)
@@ -135,6 +144,12 @@ def test_a_place_is_not_a_person(nlp):
                          "leads the Redonda restoration project.", nlp)
     labels = {row["label"] for row in found["entities"] if row["text"] == "Redonda"}
     assert labels and "PERSON" not in labels
+
+
+def test_a_headline_full_name_stays_when_the_body_uses_a_first_name(nlp):
+    found = analyse_text("Press Briefing by Press Secretary Jay Carney\n\nQ Jay, will the President sign "
+                         "the bill? Jay, is that a yes?", nlp)
+    assert canonical_of(found, "Jay") == {"Jay Carney"}
 
 
 def test_a_tagging_slip_is_cut_back_to_the_name(nlp):

@@ -239,9 +239,12 @@ def _longer_form(name: str, form_of: dict[str, str]) -> str | None:
 def _one_word_name(context: Context, item: Named, word: str, groups, form_of, year) -> str:
     people = sorted({form_of[f] for forms in groups.values() for f in forms})
     by_surname = [p for p in people if word.lower() in (p.split()[-1].lower(), p.split()[-1].split("-")[-1].lower())]
-    gender = _honorific_gender(context, item)
-    if gender and len(by_surname) > 1:
-        fitting = [p for p in by_surname if first_name_genders().get(p.split()[0].lower()) in (gender, None)]
+    gender = _honorific_gender(context, item) or (_pronoun_after(context, item) if len(by_surname) > 1 else None)
+    if gender and by_surname:
+        # "Mr. Obama" beside Michelle Obama; "Clinton said he" beside Hillary and Bill Clinton
+        fitting = [p for p in by_surname if _name_gender(p) in (gender, None)]
+        if not fitting and (known := _well_known(word, gender, year)):
+            return known
         by_surname = fitting or by_surname
     if len(by_surname) == 1:
         return by_surname[0]
@@ -298,6 +301,28 @@ def _well_known(surname: str, gender: str | None, year: int | None) -> str | Non
         candidates = [c for c in candidates if c["from"] <= year <= c["to"]]
     names = {c["name"] for c in candidates}
     return names.pop() if len(names) == 1 else None
+
+
+def _name_gender(name: str) -> str | None:
+    """"m" or "f" for a full name, from the list of well-known people, else its first name."""
+    for person in known_people().get(name.split()[-1].lower(), []):
+        if person["name"] == name:
+            return person["gender"]
+    return first_name_genders().get(name.split()[0].lower())
+
+
+def _pronoun_after(context: Context, item: Named) -> str | None:
+    """The gender of a "he" or "she" that is a subject later in the mention's sentence,
+    outside quotation marks ("Clinton later said he …")."""
+    doc = context.doc
+    sentence = doc[item.mention.tokens[0]].sent
+    for token in doc[item.mention.tokens[1]:sentence.end]:
+        if token.dep_ in SUBJECT_DEPS and token.lower_ in ("he", "she"):
+            before = context.text[sentence.start_char:token.idx]
+            if before.count("“") > before.count("”") or before.count('"') % 2:
+                continue  # inside a quotation: the speaker's own words
+            return "m" if token.lower_ == "he" else "f"
+    return None
 
 
 def _honorific_gender(context: Context, item: Named) -> str | None:

@@ -129,7 +129,8 @@ def _with_alias_tail(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _alias_label(text: str) -> str:
-    canonical = aliases()[alias_key(text)][0]
+    """GPE for a name the gazetteers know as a country, else ORG."""
+    canonical = aliases()[alias_key(text)][0] if alias_key(text) in aliases() else clean(text)
     return "GPE" if canonical in countries() else "ORG"
 
 
@@ -151,6 +152,8 @@ def _label(doc: Doc, span: Span, label: str) -> str:
     text = clean(span.text)
     if label not in ("NORP", "GPE", "LANGUAGE") and demonyms().get(text, (None, None))[1]:
         return "NORP"
+    if label in ("PERSON", "ORG") and _alias_label(text) == "GPE":
+        return "GPE"  # "South Africa" tagged as a person
     if label not in ("NORP", "GPE", "LANGUAGE") and text in demonyms() and alias_key(text) not in aliases():
         return "NORP"  # "Mormons" as ORG: a group
     if label == "PERSON" and span[-1].lower_ in organization_words():
@@ -286,10 +289,15 @@ def _repair_headline(context: Context, mentions: list[Mention]) -> list[Mention]
         label_of.setdefault(mention.name, mention.label)
         if mention.label == "PERSON":
             label_of.setdefault(mention.name.split()[-1], "PERSON")
+    # a person the body calls by first name or surname alone ("Jay" after a headline "Press
+    # Briefing by Press Secretary Jay Carney") keeps the full name the headline gives
+    body_people = {m.name for m in body if m.label == "PERSON"}
     kept = []
     for mention in mentions:
+        words = mention.name.split()
         if mention.start >= headline_end or mention.name in label_of \
-                or re.search(rf"\b{re.escape(mention.name)}\b", body_text):
+                or re.search(rf"\b{re.escape(mention.name)}\b", body_text) \
+                or (mention.label == "PERSON" and len(words) >= 2 and {words[0], words[-1]} & body_people):
             kept.append(mention)
             continue
         start, end = mention.tokens

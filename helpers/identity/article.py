@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from helpers.identity.mentions import MISTAKABLE_LABELS, SUBJECT_DEPS, Mention, find_mentions
-from helpers.identity.names import (alias_key, aliases, countries, cue_lemmas, demonyms, female_honorifics,
+from helpers.identity.names import (alias_key, repaired, aliases, countries, cue_lemmas, demonyms, female_honorifics,
                                     first_name_genders, honorifics, initials, known_people, name_words,
                                     speaker_words, without_possessive)
 from helpers.structure import Context
@@ -115,7 +115,7 @@ def _name_mentions(context: Context, mentions: list[Mention]) -> list[Named]:
 def _own_name(context: Context, mention: Mention, lower_words: set[str]) -> Named:
     """The mention's own name: an alias's canonical, a group's adjective, a person's name
     without courtesy titles and leading common nouns."""
-    label, name = mention.label, mention.name
+    label, name = mention.label, repaired(mention.name)
     if label == "NORP" and (party := _party(context, mention)):
         return Named(mention, "ORG", party, None, None)
     if label == "NORP" or (label == "GPE" and name in demonyms()):
@@ -369,8 +369,9 @@ def _is_main_subject(head) -> bool:
 # ---------------------------------------------------------------- organisations
 
 def _join_acronyms(context: Context, named: list[Named]) -> list[Named]:
-    """An acronym defined in the text, or made of the initials of an organisation the article
-    names, takes that organisation's name."""
+    """An acronym defined in the text ("British American Tobacco (Bat)", in whatever case the
+    article writes it), or made of the initials of an organisation the article names, takes
+    that organisation's name."""
     full_names = {}
     for match in DEFINED_ACRONYM.finditer(context.text):
         name, acronym = match.group(1), match.group(2)
@@ -389,7 +390,7 @@ def _join_acronyms(context: Context, named: list[Named]) -> list[Named]:
     result = []
     for item in named:
         written = without_possessive(item.mention.name)
-        if item.label != "PERSON" and written.isupper() and item.canonical == written:
+        if item.label != "PERSON" and item.canonical == written and (written.isupper() or written in full_names):
             full = full_names.get(written) or (by_initials[written].copy().pop() if len(by_initials[written]) == 1 else None)
             if full:
                 item = replace(item, canonical=full)

@@ -109,6 +109,19 @@ def known_people() -> dict[str, list[dict]]:
     return found
 
 
+def repaired(name: str) -> str:
+    """A name whose UTF-8 was read as Latin-1 once or twice ("FranÃ§ois") spelled right
+    ("François"); any other name unchanged."""
+    for _ in range(2):
+        if "Ã" not in name and "Â" not in name:
+            break
+        try:
+            name = name.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            break
+    return name
+
+
 def clean(text: str) -> str:
     """One line, single spaces, typographic apostrophes made plain."""
     return " ".join(text.replace("’", "'").split())

@@ -50,6 +50,7 @@ benchmarks: $(STAMP)
 	$(PY) benchmarks/treaties.py
 	$(PY) benchmarks/sentiment_newsmtsc.py
 	$(PY) benchmarks/entities_bbc.py
+	$(PY) benchmarks/identity.py --set tuning
 	$(PY) benchmarks/throughput.py
 
 clean:

@@ -208,12 +208,6 @@ def _readable(value: float) -> str:
     return f"{value:,}" if float(value).is_integer() else f"{value:,.3g}"
 
 
-def speaker_name_errors(results: dict, limit: int = 8) -> pd.DataFrame:
-    """Quotes whose speaker was named wrongly in the hand-annotated PolNeAR sample."""
-    wrong = pd.DataFrame(results.get("speaker_names", {}).get("wrong", []))
-    return wrong.head(limit)
-
-
 def treaty_errors(results: dict, limit: int = 4) -> pd.DataFrame:
     """Missed or wrongly linked treaty references, up to `limit` from each set with its status."""
     rows = [{"split": split, "status": _treaty_status(results[split]), **error}

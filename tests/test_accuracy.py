@@ -10,7 +10,7 @@ from helpers import accuracy
 @pytest.fixture(scope="module")
 def results():
     found = accuracy.load_results()
-    assert {"quotes_polnear", "treaties", "sentiment", "entities"} <= set(found)
+    assert {"quotes_polnear", "treaties", "sentiment", "entities", "identity"} <= set(found)
     return found
 
 
@@ -41,7 +41,7 @@ def test_figure_tables_are_read_from_the_results(results):
 
 def test_headline_findings_name_each_analysis(results):
     lines = accuracy.headline_findings(results)
-    assert [line.split()[0] for line in lines][:4] == ["Direct", "Treaty", "Sentiment", "Entities:"]
+    assert [line.split()[0] for line in lines][:4] == ["Direct", "Treaty", "Sentiment", "Who"]
 
 
 def test_sentiment_errors_are_summarised_without_article_text(results):
@@ -111,3 +111,13 @@ def test_sentiment_figures_never_show_the_shipped_model_on_its_own_training_rows
     assert table[["split", "method", "macro-F1"]].values.tolist() == [
         ["rw-dev", "vader", 0.5], ["rw-dev", "target-lr (fitted on train only)", 0.72],
         ["rw-test", "target-lr", 0.68], ["train, 5-fold cross-validation", "target-lr", 0.67]]
+
+
+def test_identity_figures_put_the_blind_set_beside_the_tuning_sets(results):
+    table = accuracy.identity_figures(results["identity"])
+    assert list(table.columns)[:3] == ["measure", "blind", "tuning"]
+    right = table.set_index("measure").loc["speaker name right"]
+    assert 0 < right["blind"] <= 1 and 0 < right["tuning"] <= 1
+    errors = accuracy.identity_errors(results["identity"])
+    assert set(errors["table"]) == {"quotes", "entities"} and errors["expected"].notna().all()
+    assert any(line.startswith("Who is who, on sets annotated blind") for line in accuracy.headline_findings(results))

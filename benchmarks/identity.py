@@ -66,7 +66,7 @@ METHOD = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", dest="which", default="tuning", choices=("blind", "tuning"))
+    parser.add_argument("--set", dest="which", default="tuning", choices=("blind", "blind2", "tuning"))
     parser.add_argument("--no-speed", action="store_true", help="skip the timing run")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors of each kind")
     options = parser.parse_args()
@@ -88,8 +88,8 @@ def main() -> int:
         show_errors(figures, options.errors)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     key = options.which
-    if key == "blind" and "blind" in results:
-        key = "blind_rescored"  # the blind figure stays the one scored first, before any look at its errors
+    if key.startswith("blind") and key in results:
+        key += "_rescored"  # the blind figure stays the one scored first, before any look at its errors
     results[key] = strip_errors(figures)
     results[key + "_errors"] = errors_only(figures)
     results["method"] = METHOD
@@ -111,9 +111,10 @@ def read_annotations(path: Path) -> list[dict]:
 
 
 def annotation_sets(which: str) -> tuple[list[dict], list[dict]]:
-    if which == "blind":
-        speakers = [r for f in sorted(ANNOTATIONS.glob("identity_blind_speakers_*.csv")) for r in read_annotations(f)]
-        entities = [r for f in sorted(ANNOTATIONS.glob("identity_blind_entities_*.csv")) for r in read_annotations(f)]
+    if which in ("blind", "blind2"):
+        stem = "identity_blind" if which == "blind" else "identity_blind2"
+        speakers = [r for f in sorted(ANNOTATIONS.glob(f"{stem}_speakers*.csv")) for r in read_annotations(f)]
+        entities = [r for f in sorted(ANNOTATIONS.glob(f"{stem}_entities*.csv")) for r in read_annotations(f)]
     else:
         speakers = read_annotations(ANNOTATIONS / "polnear_speaker_names.csv")
         speakers += [r for f in sorted(ANNOTATIONS.glob("identity_tuning_speakers_*.csv")) for r in read_annotations(f)]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from helpers.identity.mentions import MISTAKABLE_LABELS, SUBJECT_DEPS, Mention, find_mentions
-from helpers.identity.names import (alias_key, repaired, aliases, countries, cue_lemmas, demonyms, female_honorifics,
+from helpers.identity.names import (alias_key, organization_words, repaired, aliases, countries, cue_lemmas, demonyms, female_honorifics,
                                     first_name_genders, honorifics, initials, known_people, name_words,
                                     speaker_words, without_possessive)
 from helpers.structure import Context
@@ -103,7 +103,7 @@ class ArticleIdentity:
 
 
 def _name_mentions(context: Context, mentions: list[Mention]) -> list[Named]:
-    mentions = _surnames_are_people(_vote_labels(_places_are_not_people(context, mentions), key=lambda m: m.name))
+    mentions = _surnames_are_people(context, _vote_labels(_places_are_not_people(context, mentions), key=lambda m: m.name))
     named = [_own_name(context, m, context.lower_words) for m in mentions]
     named = _join_people(context, named)
     named = _join_acronyms(context, named)
@@ -185,6 +185,7 @@ def _join_people(context: Context, named: list[Named]) -> list[Named]:
         for form in forms:
             form_of[form] = best
     year = _year(context)
+    introduced = {item.canonical for item in people if item.mention.introduced}
     result = []
     for item in named:
         if item.label != "PERSON":
@@ -192,9 +193,10 @@ def _join_people(context: Context, named: list[Named]) -> list[Named]:
             continue
         words = item.canonical.split()
         if len(words) >= 2:
-            name = form_of.get(item.canonical) or _longer_form(item.canonical, form_of) or item.canonical
+            name = _longer_form(item.canonical, form_of) or form_of.get(item.canonical) or item.canonical
         else:
-            name = _one_word_name(context, item, words[0] if words else item.canonical, groups, form_of, year)
+            name = _one_word_name(context, item, words[0] if words else item.canonical, groups, form_of, year,
+                                  introduced)
         result.append(replace(item, canonical=name))
     return result
 
@@ -212,12 +214,33 @@ def _places_are_not_people(context: Context, mentions: list[Mention]) -> list[Me
     return [replace(m, label="GPE") if m.label == "PERSON" and m.name in named | placed else m for m in mentions]
 
 
-def _surnames_are_people(mentions: list[Mention]) -> list[Mention]:
-    """A one-word mention tagged as something else that is the surname of a person the
-    article names in full ("Corker" as ORG beside "Bob Corker") is that person."""
-    surnames = {words[-1].lower() for m in mentions if m.label == "PERSON" and len(words := name_words(m.name)) >= 2}
-    return [replace(m, label="PERSON") if m.label in MISTAKABLE_LABELS and m.label != "NORP"
-            and without_possessive(m.name).lower() in surnames else m for m in mentions]
+def _surnames_are_people(context: Context, mentions: list[Mention]) -> list[Mention]:
+    """A one-word mention tagged as something else that is the surname or first name of a
+    person the article names in full ("Corker" as ORG beside "Bob Corker", "Melania" as GPE
+    beside "Melania Trump") is that person; and a name
+    tagged as an organisation whose last word speaks alone ("Phoebe Waller-Bridge … ,
+    Waller-Bridge said") is a person too."""
+    doc = context.doc
+    speaking = {m.name for m in mentions if m.label == "ORG" and " " not in m.name
+                and doc[m.tokens[1] - 1].dep_ in SUBJECT_DEPS and doc[m.tokens[1] - 1].head.lemma_ in cue_lemmas()}
+    named = {m.name for m in mentions if m.label == "ORG" and len(words := m.name.split()) in (2, 3)
+             and words[-1] in speaking and all(w[:1].isupper() for w in words)
+             and not any(w.lower() in organization_words() for w in words)}
+    mentions = [replace(m, label="PERSON") if m.name in named or (m.name in speaking and any(
+        n.endswith(" " + m.name) for n in named)) else m for m in mentions]
+    full_names = [words for m in mentions if m.label == "PERSON" and len(words := name_words(m.name)) >= 2]
+    surnames = {words[-1].lower() for words in full_names}
+    first_names = {words[0].lower() for words in full_names}
+
+    def is_person(m: Mention) -> bool:
+        if m.label not in MISTAKABLE_LABELS or m.label == "NORP":
+            return False
+        word, acts = without_possessive(m.name).lower(), doc[m.tokens[1] - 1].dep_ in SUBJECT_DEPS
+        # a place ("Africa" beside "Power Africa"), or a first name ("Judy", a film), only where it acts
+        return (word in surnames and (acts or m.label not in ("GPE", "LOC"))) \
+            or (word in first_names and acts)
+
+    return [replace(m, label="PERSON") if is_person(m) else m for m in mentions]
 
 
 def _full_name_groups(people: list[Named]) -> dict[tuple[str, str], Counter]:
@@ -236,7 +259,7 @@ def _longer_form(name: str, form_of: dict[str, str]) -> str | None:
     return longer.pop() if len(longer) == 1 else None
 
 
-def _one_word_name(context: Context, item: Named, word: str, groups, form_of, year) -> str:
+def _one_word_name(context: Context, item: Named, word: str, groups, form_of, year, introduced: set[str]) -> str:
     people = sorted({form_of[f] for forms in groups.values() for f in forms})
     by_surname = [p for p in people if word.lower() in (p.split()[-1].lower(), p.split()[-1].split("-")[-1].lower())]
     gender = _honorific_gender(context, item) or (_pronoun_after(context, item) if len(by_surname) > 1 else None)
@@ -267,6 +290,8 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
         by_first_name = [p for p in people if p.split()[0] == word]
         if len(by_first_name) == 1:
             return by_first_name[0]
+    if word in introduced:
+        return given_name_form(context, word) or word  # someone the article introduces is not the famous one
     return given_name_form(context, word) or _well_known(word, gender, year) or word
 
 
@@ -278,7 +303,8 @@ def given_name_form(context: Context, surname: str) -> str | None:
     forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", context.text)
     common = context.lower_words
     forms = [f for f in forms if speaker_words().get(f.split()[0].lower()) is None and f.split()[0].lower() not in common
-             and f.split()[0].lower() not in honorifics() and f.split()[0] not in demonyms()]
+             and f.split()[0].lower() not in honorifics() and f.split()[0] not in demonyms()
+             and f not in countries() and alias_key(f) not in aliases()]  # not "South Africa"
     if not forms:
         return None
     return max(sorted(set(forms)), key=lambda f: (forms.count(f), -context.text.find(f)))

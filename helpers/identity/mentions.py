@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from helpers.identity.names import (alias_key, aliases, clean, countries, cue_lemmas, demonyms, first_name_genders,
                                     honorifics, known_people, name_words, organization_words, speaker_words,
-                                    title_heads)
+                                    title_heads, title_words)
 from helpers.identity.roles import (POSSESSIVES, inside_title, role_before, role_in_apposition,
                                     skip_name_prefix)
 from helpers.structure import Context
@@ -56,6 +56,7 @@ class Mention:
     name: str
     role: str | None = None
     portfolio: tuple[int, int] | None = None
+    introduced: bool = False  # the article says who they are ("Flynn, the president of Common Cause")
 
 
 def find_mentions(context: Context) -> list[Mention]:
@@ -67,6 +68,8 @@ def find_mentions(context: Context) -> list[Mention]:
         if ent.label_ not in NAMED_LABELS or inside_title(doc, ent) or ent.start in covered:
             continue
         start, end = _whole_name(doc, ent.start, ent.end)
+        if ent.label_ == "PERSON":
+            start = _given_names_before(doc, start, end, covered)
         start, extended = _with_alias_tail(doc, start, end)
         label = ent.label_ if extended == end else _alias_label(doc[start:extended].text)
         for start, end in _known_parts(doc, start, extended):
@@ -82,11 +85,12 @@ def find_mentions(context: Context) -> list[Mention]:
 
 def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
     """Tokens `start:end` as a mention: trimmed span, name, label and role."""
-    role, portfolio = None, None
+    role, portfolio, introduced = None, None, False
     if label == "PERSON":
         start = skip_name_prefix(doc, start, end)
         role, portfolio = role_before(doc, start)
-        role = role or role_in_apposition(doc, doc[start:end])
+        apposed = role_in_apposition(doc, doc[start:end])
+        role, introduced = role or apposed, apposed is not None
     elif doc[start].lower_ == "the" and end - start > 1 and alias_key(doc[start:end].text) not in aliases():
         start += 1
     while end - start > 1 and (doc[end - 1].text in POSSESSIVES or doc[end - 1].text in EDGE_JUNK):
@@ -111,7 +115,7 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
         if _is_junk(span):
             return None
         label = _a_work(doc, span) or label
-    return Mention(span.start_char, span.end_char, (start, end), label, clean(span.text), role, portfolio)
+    return Mention(span.start_char, span.end_char, (start, end), label, clean(span.text), role, portfolio, introduced)
 
 
 def _common_word(token) -> bool:
@@ -209,6 +213,21 @@ def _whole_name(doc: Doc, start: int, end: int) -> tuple[int, int]:
             and doc[start].text[:1].isupper():
         start -= 1  # "bin Laden": only a lower-case particle, so that "Le Pen" stays as tagged
     return start, end
+
+
+def _given_names_before(doc: Doc, start: int, end: int, covered: set[int]) -> int:
+    """"Azfar Ali Khan" tagged as "Ali Khan": one capitalised name word right before a person's
+    span of two words or more belongs to it, when it is no title, courtesy title or role and
+    no other capitalised word comes before it ("Majority Whip John Cornyn" stays as tagged)."""
+    if end - start < 2 or start == 0:
+        return start
+    word = doc[start - 1]
+    before = doc[start - 2] if start >= 2 else None
+    if word.pos_ == "PROPN" and word.is_alpha and word.is_title and start - 1 not in covered and not word.ent_type_ \
+            and word.whitespace_ == " " and word.lower_ not in honorifics() and word.lower_ not in title_words() \
+            and speaker_words().get(word.lower_) is None and (before is None or not before.is_title or before.is_sent_end):
+        return start - 1
+    return start
 
 
 def _untagged_people(doc: Doc, covered: set[int], surnames: set[str]) -> list[Mention]:

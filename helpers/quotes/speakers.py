@@ -168,6 +168,8 @@ def mention(r: Reader, head: Token) -> tuple[int, int]:
         tokens.extend(child.subtree)
     tokens = [t for t in tokens if not r.quoted[t.i] and not t.is_space]
     indexes = {t.i for t in tokens}
+    # a hyphen inside a name belongs to it ("Waller-Bridge")
+    indexes |= {i for i in range(min(indexes) + 1, max(indexes)) if r.doc[i].text == "-" and {i - 1, i + 1} <= indexes}
     # keep the contiguous run around the head, without edge punctuation
     low = high = head.i
     while low - 1 in indexes:

@@ -1,6 +1,7 @@
 """Who is who: speaker names, entity canonical names, clustering and quote/entity agreement.
 
-    .venv/bin/python benchmarks/identity.py --set {blind,tuning} [--no-speed]
+    .venv/bin/python benchmarks/identity.py --set {blind,blind2,tuning} [--no-speed]
+    .venv/bin/python benchmarks/identity.py --set blind2 --compare-with fd92c69
 
 Annotations in `benchmarks/annotations/` (offsets into files under ../shared; see
 IDENTITY_GUIDELINES.md):
@@ -8,6 +9,8 @@ IDENTITY_GUIDELINES.md):
   helpers who never saw the extractor's output. Scored once, at the end of the identity work
   (commit 9ba43c1); a later run writes `blind_rescored` instead, which is not a blind figure
   once the blind errors have been looked at.
+- `blind2`: `identity_blind2_*.csv`, a second blind set annotated after the tuning was done
+  (PolNeAR test, BBC News, White House), scored once on the final code.
 - `tuning`: `polnear_speaker_names.csv` (PolNeAR train speakers), `identity_tuning_speakers_*.csv`
   and `identity_tuning_entities*.csv`; the developers look at these while tuning.
 
@@ -22,8 +25,11 @@ Figures:
 - B-cubed F1 over matched person and organisation mentions, across the whole set (the same
   entity must carry the same name in every article): gold clusters by annotated name,
   predicted clusters by `canonical`.
-- agreement: among quotes whose speaker mention overlaps an entity mention, the share whose
-  `speaker_name` is that entity's canonical name (must be 1.0).
+- agreement: among quotes whose speaker mention ends in an entity mention (its head; group
+  words and document speakers aside), the share whose `speaker_name` is that entity's
+  canonical name (must be 1.0).
+- `--compare-with COMMIT`: the same speaker and entity scores for the helpers of an earlier
+  commit, from a temporary git worktree, written as `<set>_at_<commit>`.
 - speed: identity time (the per-article identity layer) as a share of `nlp.pipe` parse time
   on the same articles, in one run.
 Writes `results/identity.json` (the set's figures under its name).
@@ -34,21 +40,27 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# `--compare-with` scores another checkout's helpers: this script runs again with its root here
+sys.path.insert(0, os.environ.get("IDENTITY_HELPERS_ROOT", str(ROOT)))
 SHARED = ROOT.parent / "shared"
 ANNOTATIONS = ROOT / "benchmarks" / "annotations"
 RESULTS = ROOT / "benchmarks" / "results" / "identity.json"
 MATCH_SHARE = 0.3
 CLUSTERED_TYPES = ("person", "organization")
 METHOD = {
-    "command": ".venv/bin/python benchmarks/identity.py --set {blind,tuning}",
+    "command": ".venv/bin/python benchmarks/identity.py --set {blind,blind2,tuning} [--compare-with COMMIT]",
+    "compare_with": "<set>_at_<commit>: the same scoring of an earlier commit's helpers (fd92c69: before the "
+                    "identity layer), from a temporary git worktree",
     "speaker_names": "gold quotes matched to a predicted direct quote at overlap >= 0.3 of the gold "
                      "quote; share whose speaker_name equals the annotated name or an also_accept "
                      "form (case, full stops and apostrophes ignored; an unnamed source must get none)",
@@ -56,10 +68,11 @@ METHOD = {
                     "the annotated name; coverage = gold mentions overlapped at all",
     "b_cubed": "over matched person and organisation mentions of the whole set: gold clusters by "
                "annotated name, predicted clusters by canonical",
-    "agreement": "quotes whose speaker mention overlaps an entity mention: share whose speaker_name "
-                 "is that entity's canonical",
+    "agreement": "quotes whose speaker mention ends in an entity mention (group words and documents aside): "
+                 "share whose speaker_name is that entity's canonical",
     "speed": "identity layer time / nlp.pipe parse time on the same articles, one process",
-    "blind": "scored once, at commit 9ba43c1, before anyone looked at its errors",
+    "blind": "blind set 1, scored once, at commit 9ba43c1, before anyone looked at its errors",
+    "blind2": "blind set 2, annotated after the tuning was done and scored once, on the final code",
     "blind_rescored": "the blind set again after fixes suggested by its errors: not a blind figure",
 }
 
@@ -69,9 +82,20 @@ def main() -> int:
     parser.add_argument("--set", dest="which", default="tuning", choices=("blind", "blind2", "tuning"))
     parser.add_argument("--no-speed", action="store_true", help="skip the timing run")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors of each kind")
+    parser.add_argument("--compare-with", metavar="COMMIT",
+                        help="also score the helpers of an earlier commit (a temporary git worktree)")
+    parser.add_argument("--print-only", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if not SHARED.is_dir():
         print("../shared is not present: nothing to score.")
+        return 0
+    if options.compare_with:  # only the earlier commit: the current code's figures stay as scored
+        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        key = f"{options.which}_at_{options.compare_with}"
+        results[key] = earlier_commit(options.compare_with, options.which)
+        results["method"] = METHOD
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+        print(json.dumps(results[key], indent=2))
         return 0
     speakers, entities = annotation_sets(options.which)
     paths = sorted({row["path"] for row in speakers + entities})
@@ -80,8 +104,11 @@ def main() -> int:
         "articles": len(paths),
         "speaker_names": score_speakers(speakers, analysis),
         "entity_names": score_entities(entities, analysis),
-        "agreement": agreement(analysis),
     }
+    if options.print_only:  # an earlier commit's helpers, run by --compare-with
+        print(json.dumps(strip_errors(figures)))
+        return 0
+    figures["agreement"] = agreement(analysis)
     if not options.no_speed:
         figures["speed"] = speed(paths)
     if options.errors:
@@ -233,6 +260,21 @@ def agreement(analysis) -> dict:
     disagreements, checked = speaker_entity_disagreements(analysis.quotes, analysis.entities)
     return {"quotes_checked": checked, "agree": round(1 - len(disagreements) / checked, 4) if checked else None,
             "errors": disagreements.to_dict("records")}
+
+
+def earlier_commit(commit: str, which: str) -> dict:
+    """The same figures (without agreement and speed) for the helpers of `commit`, from a
+    temporary git worktree and a cache of its own."""
+    with tempfile.TemporaryDirectory(prefix="identity-") as scratch:
+        tree = Path(scratch) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--quiet", "--detach", str(tree), commit], check=True)
+        try:
+            environment = {**os.environ, "IDENTITY_HELPERS_ROOT": str(tree), "HELPERS_CACHE_DIR": str(Path(scratch) / "cache")}
+            done = subprocess.run([sys.executable, __file__, "--set", which, "--print-only"], env=environment,
+                                  capture_output=True, text=True, check=True)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+    return {"commit": commit, **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
 # ------------------------------------------------------------------ speed

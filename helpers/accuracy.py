@@ -166,18 +166,21 @@ def entity_figures(results: dict) -> pd.DataFrame:
 
 
 def identity_figures(results: dict) -> pd.DataFrame:
-    """Who is who, on the blind sets (annotated without seeing the output, scored once) beside
-    the tuning sets: speaker names, canonical names by type, clustering, agreement."""
-    sets = [name for name in ("blind", "tuning") if name in results]
+    """Who is who, on the blind sets (annotated without seeing the output, each scored once:
+    set 2 on the final code, set 1 before the last fixes) beside the tuning sets and the code
+    before the identity layer: speaker names, canonical names by type, clustering, agreement."""
+    columns = {"blind2": "blind set 2", "blind": "blind set 1", "tuning": "tuning sets",
+               "blind2_at_fd92c69": "blind set 2, before this layer"}
+    sets = [name for name in columns if name in results]
     rows = []
 
     def add(measure: str, pick) -> None:
         row = {"measure": measure}
         for name in sets:
             try:
-                row[name] = pick(results[name])
+                row[columns[name]] = pick(results[name])
             except (KeyError, TypeError):
-                row[name] = None
+                row[columns[name]] = None
         rows.append(row)
 
     add("quotes annotated (matched)", lambda r: f"{r['speaker_names']['annotated']} ({r['speaker_names']['matched']})")
@@ -192,7 +195,7 @@ def identity_figures(results: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def identity_errors(results: dict, which: str = "blind", limit: int = 6) -> pd.DataFrame:
+def identity_errors(results: dict, which: str = "blind2", limit: int = 6) -> pd.DataFrame:
     """A few wrong speaker names and canonical names of one set, with what was expected."""
     errors = results.get(f"{which}_errors", {})
     speakers = [{"table": "quotes", "path": e["path"], "written": e.get("mention"), "expected": e["expected"],
@@ -255,8 +258,8 @@ def headline_findings(results: dict[str, dict]) -> list[str]:
                              if method.startswith("target-"))
             lines.append(f"Sentiment towards a mention on NewsMTSC {split}: macro-F1 {ours} "
                          f"(VADER {methods['vader']['macro_f1']:.2f}).")
-    if identity := results.get("identity", {}).get("blind"):
-        lines.append(f"Who is who, on sets annotated blind: speaker names right for "
+    if identity := results.get("identity", {}).get("blind2"):
+        lines.append(f"Who is who, on a set annotated blind: speaker names right for "
                      f"{identity['speaker_names']['accuracy']:.0%} of matched quotes, canonical names for "
                      f"{identity['entity_names']['accuracy']:.0%} of entity mentions (organisations "
                      f"{identity['entity_names']['by_type']['organization']['accuracy']:.0%}).")

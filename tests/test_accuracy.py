@@ -115,9 +115,9 @@ def test_sentiment_figures_never_show_the_shipped_model_on_its_own_training_rows
 
 def test_identity_figures_put_the_blind_set_beside_the_tuning_sets(results):
     table = accuracy.identity_figures(results["identity"])
-    assert list(table.columns)[:3] == ["measure", "blind", "tuning"]
+    assert list(table.columns)[:4] == ["measure", "blind set 2", "blind set 1", "tuning sets"]
     right = table.set_index("measure").loc["speaker name right"]
-    assert 0 < right["blind"] <= 1 and 0 < right["tuning"] <= 1
+    assert 0 < right["blind set 2"] <= 1 and 0 < right["tuning sets"] <= 1
     errors = accuracy.identity_errors(results["identity"])
     assert set(errors["table"]) == {"quotes", "entities"} and errors["expected"].notna().all()
-    assert any(line.startswith("Who is who, on sets annotated blind") for line in accuracy.headline_findings(results))
+    assert any(line.startswith("Who is who, on a set annotated blind") for line in accuracy.headline_findings(results))

@@ -187,8 +187,10 @@ def identity_figures(results: dict) -> pd.DataFrame:
     add("speaker name right", lambda r: r["speaker_names"]["accuracy"])
     add("entity mentions annotated (found)", lambda r: f"{r['entity_names']['annotated']} ({r['entity_names']['matched']})")
     add("canonical name right", lambda r: r["entity_names"]["accuracy"])
-    for kind in ("person", "organization", "country", "group", "place"):
-        add(f"  {kind}s", lambda r, kind=kind: r["entity_names"]["by_type"][kind]["accuracy"])
+    kinds = {"person": "people", "organization": "organisations", "country": "countries",
+             "group": "groups", "place": "places"}
+    for kind, plural in kinds.items():
+        add(f"  {plural}", lambda r, kind=kind: r["entity_names"]["by_type"][kind]["accuracy"])
     add("clustering, B-cubed F1 (people, organisations)", lambda r: r["entity_names"]["b_cubed_f1"])
     add("quotes agreeing with the entity under the speaker", lambda r: r["agreement"]["agree"])
     add("identity time, % of parse time", lambda r: r["speed"]["identity_share_of_parse_percent"])

@@ -201,12 +201,22 @@ def identity_errors(results: dict, which: str = "blind2", limit: int = 6) -> pd.
     """A few wrong speaker names and canonical names of one set, with what was expected."""
     errors = results.get(f"{which}_errors", {})
     speakers = [{"table": "quotes", "path": e["path"], "written": e.get("mention"), "expected": e["expected"],
-                 "predicted": e["predicted"]} for e in errors.get("speaker_names", [])[:limit]]
+                 "predicted": e["predicted"]} for e in _one_per_document(errors.get("speaker_names", []), limit)]
     entities = [{"table": "entities", "path": e["path"], "written": e.get("type"), "expected": e["expected"],
-                 "predicted": e["predicted"]} for e in errors.get("entity_names", [])[:limit]]
+                 "predicted": e["predicted"]} for e in _one_per_document(errors.get("entity_names", []), limit)]
     table = pd.DataFrame(speakers + entities, columns=["table", "path", "written", "expected", "predicted"])
     table["path"] = table["path"].str.rsplit("/", n=1).str[-1]
     return table
+
+
+def _one_per_document(errors: list[dict], limit: int) -> list[dict]:
+    """Up to `limit` errors, the first of each document, so that one article does not fill the table."""
+    seen, chosen = set(), []
+    for error in errors:
+        if error["path"] not in seen:
+            seen.add(error["path"])
+            chosen.append(error)
+    return chosen[:limit]
 
 
 def _readable(value: float) -> str:

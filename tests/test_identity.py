@@ -152,6 +152,11 @@ def test_a_headline_full_name_stays_when_the_body_uses_a_first_name(nlp):
     assert canonical_of(found, "Jay") == {"Jay Carney"}
 
 
+def test_a_transcript_courtesy_title_is_no_entity(nlp):
+    found = analyse_text("Press Gaggle\n\nMR. GIBBS: Good morning. MR. GIBBS: One more thing.", nlp)
+    assert not {row["text"] for row in found["entities"]} & {"MR", "MR."}
+
+
 def test_a_tagging_slip_is_cut_back_to_the_name(nlp):
     found = analyse_text("Interview\n\nTrump told Business Insider he would win.", nlp)
     assert not any(" told " in row["text"] for row in found["entities"])

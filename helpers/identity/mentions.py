@@ -111,6 +111,8 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
     if start >= end:
         return None
     span = doc[start:end]
+    if len(span) == 1 and (span[0].lower_ in honorifics() or span[0].lower_ + "." in honorifics()):
+        return None  # "MR" of a transcript's "MR. GIBBS:" tagged as a place
     if label == "PERSON":
         if _is_junk(span):
             return None

@@ -109,7 +109,8 @@ def summary_lines(quotes: pd.DataFrame) -> list[str]:
              f"{share:.0%} of all words in direct quotes).",
              f"Most common cue: '{top_cue['cue_lemma']}' ({top_cue['total']} quotes); "
              f"quotes without a speaker: {int(quotes['speaker'].isna().sum())}."]
-    documents = summary[summary["speaker_type"] == "document"]["who"]  # most quoted first
+    named = set(quotes["speaker_name"].dropna())
+    documents = summary[(summary["speaker_type"] == "document") & summary["who"].isin(named)]["who"]  # most quoted first
     if len(documents):
         more = f" and {len(documents) - 5} more" if len(documents) > 5 else ""
         lines.append("Documents quoted: " + ", ".join(documents.head(5)) + more + ".")

@@ -152,9 +152,10 @@ def test_a_headline_full_name_stays_when_the_body_uses_a_first_name(nlp):
     assert canonical_of(found, "Jay") == {"Jay Carney"}
 
 
-def test_a_transcript_courtesy_title_is_no_entity(nlp):
-    found = analyse_text("Press Gaggle\n\nMR. GIBBS: Good morning. MR. GIBBS: One more thing.", nlp)
-    assert not {row["text"] for row in found["entities"]} & {"MR", "MR."}
+def test_a_transcript_courtesy_title_or_stage_direction_is_no_entity(nlp):
+    found = analyse_text("Press Gaggle\n\nMR. GIBBS: Good morning. (Laughter.) MR. GIBBS: One more thing. "
+                         "(Applause.)", nlp)
+    assert not {row["text"] for row in found["entities"]} & {"MR", "MR.", "Laughter", "Applause"}
 
 
 def test_a_tagging_slip_is_cut_back_to_the_name(nlp):

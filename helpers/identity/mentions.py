@@ -113,6 +113,8 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
     span = doc[start:end]
     if len(span) == 1 and (span[0].lower_ in honorifics() or span[0].lower_ + "." in honorifics()):
         return None  # "MR" of a transcript's "MR. GIBBS:" tagged as a place
+    if len(span) == 1 and start > 0 and doc[start - 1].text == "(" and end < len(doc) and doc[end].text in (".", ")"):
+        return None  # a transcript's stage direction: "(Laughter.)", "(Applause.)"
     if label == "PERSON":
         if _is_junk(span):
             return None

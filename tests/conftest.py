@@ -61,3 +61,12 @@ def analyse_text(text: str, nlp, article_id: str = "fixture") -> dict[str, list[
     found, problems = extract_article(article, nlp(text))
     assert not problems, problems
     return found
+
+
+def entity_rows(*rows):
+    """An `entities` table from (article_id, label, canonical, role, sentence, paragraph) rows."""
+    from helpers import tables
+
+    columns = ["article_id", "label", "canonical", "role", "sentence", "paragraph"]
+    return tables.frame("entities", [dict(zip(columns, row)) | {"start_char": i, "end_char": i + 1}
+                                     for i, row in enumerate(rows)])

@@ -13,11 +13,10 @@ from helpers.entities import (attention, attention_or_reason, busiest_article,
                               cooccurrence, cooccurrence_matrix, displacy_entities,
                               entity_view_html, extract_entities,
                               mention_counts, most_mentioned, people, summarize)
-from helpers.identity import finalize_names
 from helpers.identity.mentions import NAMED_LABELS
 from helpers.structure import Context, extract_sentences
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, entity_rows
 
 
 def entities_of(text: str, nlp, article_id: str = "fixture") -> pd.DataFrame:
@@ -217,42 +216,6 @@ def test_surname_joins_a_full_name_from_another_article(tmp_path):
     assert set(stoltenberg["canonical"]) == {"Jens Stoltenberg"}
 
 
-def _rows(*rows) -> pd.DataFrame:
-    columns = ["article_id", "label", "canonical", "role", "sentence", "paragraph"]
-    return tables.frame("entities", [dict(zip(columns, row)) | {"start_char": i, "end_char": i + 1}
-                                     for i, row in enumerate(rows)])
-
-
-def test_ambiguous_surname_stays_as_written():
-    entities = _rows(("a", "PERSON", "John Smith", None, 0, 0), ("b", "PERSON", "Jane Smith", None, 0, 0),
-                     ("c", "PERSON", "Smith", None, 0, 0), ("c", "GPE", "Jones", None, 0, 0),
-                     ("d", "PERSON", "Robert Jones", None, 0, 0))
-    finalized = finalize_names(entities)[0]
-    assert finalized["canonical"].tolist() == ["John Smith", "Jane Smith", "Smith", "Jones", "Robert Jones"]
-
-
-def test_corpus_majority_label_wins_for_a_clear_majority():
-    rows = [(article, "ORG", "Labour", None, 0, 0) for article in "abcd"]
-    rows += [("e", "PERSON", "Labour", "leader", 0, 0), ("e", "PERSON", "Glasgow", None, 1, 1),
-             ("f", "GPE", "Glasgow", None, 0, 0)]
-    finalized = finalize_names(_rows(*rows))[0]
-    assert set(finalized.loc[finalized["canonical"] == "Labour", "label"]) == {"ORG"}
-    assert finalized.loc[finalized["canonical"] == "Labour", "role"].isna().all()
-    assert sorted(finalized.loc[finalized["canonical"] == "Glasgow", "label"]) == ["GPE", "PERSON"]
-
-
-def test_surname_joins_the_most_mentioned_form_of_one_name():
-    entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
-                     ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
-    assert finalize_names(entities)[0]["canonical"].tolist()[-1] == "George W. Bush"
-
-
-def test_names_differing_by_full_stops_are_spelled_one_way():
-    entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
-                     ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
-    assert finalize_names(entities)[0]["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
-
-
 # Tables built on the entities ----------------------------------------------------------
 
 def test_people_table(seed_entities):
@@ -264,7 +227,7 @@ def test_people_table(seed_entities):
 
 
 def test_people_roles_ranked_by_articles_case_insensitively():
-    entities = _rows(("a", "PERSON", "Ann Lee", "Foreign Minister", 0, 0),
+    entities = entity_rows(("a", "PERSON", "Ann Lee", "Foreign Minister", 0, 0),
                      ("b", "PERSON", "Ann Lee", "foreign minister", 0, 0),
                      ("c", "PERSON", "Ann Lee", "Prime Minister", 0, 0),
                      ("c", "PERSON", "Ann Lee", "Prime Minister", 1, 1))
@@ -273,7 +236,7 @@ def test_people_roles_ranked_by_articles_case_insensitively():
 
 
 def test_cooccurrence_counts_units_holding_both():
-    entities = _rows(("a", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Ukraine", None, 0, 0),
+    entities = entity_rows(("a", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Ukraine", None, 0, 0),
                      ("a", "GPE", "Russia", None, 0, 0), ("a", "ORG", "NATO", None, 1, 0),
                      ("b", "GPE", "Ukraine", None, 0, 0), ("b", "GPE", "Russia", None, 0, 0))
     by_sentence = cooccurrence(entities)
@@ -297,7 +260,7 @@ def test_cooccurrence_on_the_seed(seed_entities):
 
 
 def test_mention_counts_and_attention():
-    entities = _rows(("a", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Ukraine", None, 0, 0),
+    entities = entity_rows(("a", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Ukraine", None, 0, 0),
                      ("b", "GPE", "Russia", None, 0, 0), ("b", "GPE", "Russia", None, 1, 1))
     counts = mention_counts(entities)
     assert counts[["canonical", "mentions", "articles"]].values.tolist() == [["Russia", 3, 2], ["Ukraine", 1, 1]]
@@ -316,7 +279,7 @@ def test_most_mentioned_by_kind_and_busiest_article(seed_entities):
                                      ["organisation", "United Nations", "ORG", 2, 1],
                                      ["place", "Ukraine", "GPE", 5, 1],
                                      ["place", "Russia", "GPE", 4, 1]]
-    more = _rows(("b", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Russia", None, 0, 0))
+    more = entity_rows(("b", "GPE", "Russia", None, 0, 0), ("a", "GPE", "Russia", None, 0, 0))
     assert busiest_article(more) == "a"
 
 

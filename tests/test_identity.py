@@ -3,14 +3,13 @@ that agree with the entities under them, gazetteers, NER repairs, and the tables
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from helpers import tables
 from helpers.analysis import finalize_tables
 from helpers.identity import finalize_names, speaker_entity_disagreements
 from helpers.identity.names import alias_key, aliases, initials, known_people
-from tests.conftest import analyse_text
+from tests.conftest import analyse_text, entity_rows
 
 
 def quote_of(found: dict, fragment: str) -> dict:
@@ -165,14 +164,8 @@ def test_a_tagging_slip_is_cut_back_to_the_name(nlp):
 
 # ---------------------------------------------------------------- the corpus
 
-def _rows(*rows) -> pd.DataFrame:
-    columns = ["article_id", "label", "canonical", "role", "sentence", "paragraph"]
-    return tables.frame("entities", [dict(zip(columns, row)) | {"start_char": i, "end_char": i + 1}
-                                     for i, row in enumerate(rows)])
-
-
 def test_ambiguous_surname_stays_as_written():
-    entities = _rows(("a", "PERSON", "John Smith", None, 0, 0), ("b", "PERSON", "Jane Smith", None, 0, 0),
+    entities = entity_rows(("a", "PERSON", "John Smith", None, 0, 0), ("b", "PERSON", "Jane Smith", None, 0, 0),
                      ("c", "PERSON", "Smith", None, 0, 0), ("c", "GPE", "Jones", None, 0, 0),
                      ("d", "PERSON", "Robert Jones", None, 0, 0))
     finalized, _ = finalize_names(entities)
@@ -183,26 +176,26 @@ def test_corpus_majority_label_wins_for_a_clear_majority():
     rows = [(article, "ORG", "Labour", None, 0, 0) for article in "abcd"]
     rows += [("e", "PERSON", "Labour", "leader", 0, 0), ("e", "PERSON", "Glasgow", None, 1, 1),
              ("f", "GPE", "Glasgow", None, 0, 0)]
-    finalized, _ = finalize_names(_rows(*rows))
+    finalized, _ = finalize_names(entity_rows(*rows))
     assert set(finalized.loc[finalized["canonical"] == "Labour", "label"]) == {"ORG"}
     assert finalized.loc[finalized["canonical"] == "Labour", "role"].isna().all()
     assert sorted(finalized.loc[finalized["canonical"] == "Glasgow", "label"]) == ["GPE", "PERSON"]
 
 
 def test_surname_joins_the_most_mentioned_form_of_one_name():
-    entities = _rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
+    entities = entity_rows(("a", "PERSON", "George W. Bush", None, 0, 0), ("a", "PERSON", "George W. Bush", None, 1, 1),
                      ("b", "PERSON", "George Bush", None, 0, 0), ("c", "PERSON", "Bush", None, 0, 0))
     assert finalize_names(entities)[0]["canonical"].tolist()[-1] == "George W. Bush"
 
 
 def test_names_differing_by_full_stops_are_spelled_one_way():
-    entities = _rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
+    entities = entity_rows(("a", "PERSON", "George W Bush", None, 0, 0), ("b", "PERSON", "George W Bush", None, 0, 0),
                      ("c", "PERSON", "George W. Bush", None, 0, 0), ("c", "GPE", "U.S.", None, 1, 1))
     assert finalize_names(entities)[0]["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
 
 
 def test_the_corpus_renaming_reaches_quotes_and_entity_sentiment():
-    entities = _rows(("a", "PERSON", "Anna Varga", None, 0, 0), ("b", "PERSON", "Varga", None, 0, 0))
+    entities = entity_rows(("a", "PERSON", "Anna Varga", None, 0, 0), ("b", "PERSON", "Varga", None, 0, 0))
     quotes = tables.frame("quotes", [{"article_id": "b", "quote_id": "b-q001", "kind": "direct", "start_char": 0,
                                       "end_char": 1, "text": "x", "paragraph": 0, "speaker": "Varga", "speaker_start_char": 0,
                                       "speaker_end_char": 1, "speaker_name": "Varga", "speaker_type": "person"}])

@@ -31,6 +31,7 @@ from helpers.identity.names import (alias_key, organization_words, repaired, ali
                                     speaker_words, without_possessive)
 from helpers.structure import Context
 
+MALE_HONORIFICS = frozenset({"mr", "mr.", "sir", "lord"})
 # Words after a surname that are not part of it.
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Prepositions that put their object somewhere: a person is never "in" or "near" someone.
@@ -69,7 +70,7 @@ class Person:
     name: str
     role: str | None
     is_subject: bool
-    gender: str | None  # "m" or "f" from a courtesy title or the list of well-known people
+    gender: str | None  # "m" or "f" from a courtesy title, the list of well-known people or a first name
 
 
 class ArticleIdentity:
@@ -262,7 +263,7 @@ def _longer_form(name: str, form_of: dict[str, str]) -> str | None:
 def _one_word_name(context: Context, item: Named, word: str, groups, form_of, year, introduced: set[str]) -> str:
     people = sorted({form_of[f] for forms in groups.values() for f in forms})
     by_surname = [p for p in people if word.lower() in (p.split()[-1].lower(), p.split()[-1].split("-")[-1].lower())]
-    gender = _honorific_gender(context, item) or (_pronoun_after(context, item) if len(by_surname) > 1 else None)
+    gender = _honorific_gender(context.doc, item) or (_pronoun_after(context, item) if len(by_surname) > 1 else None)
     if gender and by_surname:
         # "Mr. Obama" beside Michelle Obama; "Clinton said he" beside Hillary and Bill Clinton
         fitting = [p for p in by_surname if _name_gender(p) in (gender, None)]
@@ -351,26 +352,17 @@ def _pronoun_after(context: Context, item: Named) -> str | None:
     return None
 
 
-def _honorific_gender(context: Context, item: Named) -> str | None:
-    start = item.mention.tokens[0]
-    doc = context.doc
-    word = doc[start - 1].lower_ if start > 0 else ""
-    if word in female_honorifics():
-        return "f"
-    return "m" if word in honorifics() and word not in ("dr", "dr.") else None
-
-
-def _gender(doc, named: Named) -> str | None:
+def _honorific_gender(doc, named: Named) -> str | None:
+    """"f" after "Mrs", "Ms", "Dame" …; "m" after "Mr", "Sir", "Lord"; else None ("Dr")."""
     start = named.mention.tokens[0]
     word = doc[start - 1].lower_ if start > 0 else ""
     if word in female_honorifics():
         return "f"
-    if word in ("mr", "mr.", "sir", "lord"):
-        return "m"
-    for candidate in known_people().get(named.canonical.split()[-1].lower(), []):
-        if candidate["name"] == named.canonical:
-            return candidate["gender"]
-    return None
+    return "m" if word in MALE_HONORIFICS else None
+
+
+def _gender(doc, named: Named) -> str | None:
+    return _honorific_gender(doc, named) or _name_gender(named.canonical)
 
 
 def _year(context: Context) -> int | None:

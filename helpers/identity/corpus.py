@@ -43,23 +43,21 @@ def finalize_names(entities: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]
 
 
 def rename_speakers(quotes: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
-    if not mapping or quotes.empty:
-        return quotes
-    quotes = quotes.copy()
-    persons = quotes["speaker_type"] == "person"
-    quotes.loc[persons, "speaker_name"] = quotes.loc[persons, "speaker_name"].map(
-        lambda name: mapping.get(name, name), na_action="ignore")
-    return quotes
+    """The person speakers' names with the corpus renaming applied."""
+    return _renamed(quotes, quotes["speaker_type"] == "person", "speaker_name", mapping)
 
 
 def rename_sentiment_units(sentiment: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
-    if not mapping or sentiment.empty:
-        return sentiment
-    sentiment = sentiment.copy()
-    entity = sentiment["level"] == "entity"
-    sentiment.loc[entity, "unit"] = sentiment.loc[entity, "unit"].map(
-        lambda name: mapping.get(name, name), na_action="ignore")
-    return sentiment
+    """The entity level of sentiment with the corpus renaming applied to its units."""
+    return _renamed(sentiment, sentiment["level"] == "entity", "unit", mapping)
+
+
+def _renamed(table: pd.DataFrame, rows: pd.Series, column: str, mapping: dict[str, str]) -> pd.DataFrame:
+    if not mapping or table.empty:
+        return table
+    table = table.copy()
+    table.loc[rows, column] = table.loc[rows, column].map(lambda name: mapping.get(name, name), na_action="ignore")
+    return table
 
 
 def speaker_entity_disagreements(quotes: pd.DataFrame, entities: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -10,7 +10,7 @@ from functools import cache
 
 from helpers.data_files import data_lines, data_rows
 
-# Words a person's name never starts with, though a tagger may include them ("Mr", "Dr.").
+# A possessive ending: "Russia's", "Jones'".
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -71,11 +71,6 @@ def aliases() -> dict[str, tuple[str, str]]:
     """Alias key (see `alias_key`) -> (canonical name, context), from `data/entity_aliases.csv`."""
     return {alias_key(row["alias"]): (row["canonical"], row["context"] or "")
             for row in data_rows("entity_aliases.csv")}
-
-
-@cache
-def canonical_names() -> frozenset[str]:
-    return frozenset(canonical for canonical, _ in aliases().values())
 
 
 @cache
@@ -149,8 +144,3 @@ def initials(name: str) -> str:
     """"Bilateral Security Agreement" -> "BSA" (small words left out)."""
     words = re.findall(r"[A-Za-z][\w'-]*", name)
     return "".join(w[0] for w in words if w.lower() not in ("of", "the", "and", "for", "on", "in", "to", "&")).upper()
-
-
-def comparable(name: str) -> str:
-    """A name as compared across spellings: no full stops, no case, plain apostrophes."""
-    return clean(name).replace(".", "").lower()

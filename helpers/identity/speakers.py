@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from helpers.identity.article import ArticleIdentity, Person, given_name_form
+from helpers.identity.mentions import SUBJECT_DEPS
 from helpers.identity.names import alias_key, aliases, first_name_genders, name_words, speaker_words
 from helpers.structure import Context
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 THIRD_PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS  # not "I": it cannot stand for a subject named before
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # The speaker type a named mention gives; other labels (LOC, PRODUCT, EVENT ...) give "unknown".
 SPEAKING_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "organization", "NORP": "organization",
                    "FAC": "organization", "LAW": "document", "WORK_OF_ART": "document"}
@@ -57,6 +57,7 @@ class SpeakerResolver:
     def __init__(self, context: Context, identity: ArticleIdentity, quoted: list[bool]):
         self.context, self.identity, self.quoted = context, identity, quoted
         self.doc, self.text = context.doc, context.text
+        self.token_starts = [t.idx for t in self.doc]
         self.words = speaker_words()
         self.people = [p for p in identity.people if not quoted[self._token_at(p.start)]]
         self.person_starts = [p.start for p in self.people]
@@ -81,14 +82,14 @@ class SpeakerResolver:
         elif named is not None:  # the mention's head is a name: the speaker is that entity
             return self._named(named, start)
         if kind == "pronoun_person" and word != "i":
-            return self._seen(start, self._antecedent(start, word), None)
+            return self._seen(start, self._antecedent(start, word))
         first = self.text[start:end].split()[0].lower() if self.text[start:end].split() else ""
         if first == "the" and (kind in ("role", "affiliation") or any(
                 self.words.get(t.lower_) in ("role", "affiliation") for t in self._tokens(start, end))):
             # "the secretary", "the Utah Republican": someone named before, by role, else the
             # person the article is following
             person = self._by_role(start, end) or self._antecedent(start)
-            return self._seen(start, person, None)
+            return self._seen(start, person)
         if kind in ("role", "affiliation") or (head.pos_ == "NOUN" and any(
                 self.words.get(t.lower_) == "role" for t in self._tokens(start, end))):
             return Speaker(None, self.text[start:end], "person")  # "a spokesman": unnamed
@@ -100,7 +101,7 @@ class SpeakerResolver:
             if org is not None:
                 return Speaker(org.canonical, None, "organization")
         if head.text[:1].isupper() and (person := self._by_surname(start, end)) is not None:
-            return self._seen(start, person, None)
+            return self._seen(start, person)
         if head.pos_ == "PROPN" and head.text[:1].isupper():
             return self._written_name(head)
         if kind == "document":
@@ -123,14 +124,7 @@ class SpeakerResolver:
     # ---- mentions
 
     def _token_at(self, char: int) -> int:
-        starts = self._token_starts
-        return max(bisect_right(starts, char) - 1, 0)
-
-    @property
-    def _token_starts(self) -> list[int]:
-        if not hasattr(self, "_starts"):
-            self._starts = [t.idx for t in self.doc]
-        return self._starts
+        return max(bisect_right(self.token_starts, char) - 1, 0)
 
     def _tokens(self, start: int, end: int) -> list[Token]:
         return [t for t in self.doc[self._token_at(start):self._token_at(end - 1) + 1]]
@@ -162,9 +156,9 @@ class SpeakerResolver:
             self.speakers_seen.append((start, person))
         return Speaker(named.canonical, named.role, "person")
 
-    def _seen(self, start: int, person: Person | None, role: str | None) -> Speaker:
+    def _seen(self, start: int, person: Person | None) -> Speaker:
         if person is None:
-            return Speaker(None, role, "person")
+            return Speaker(None, None, "person")
         self.speakers_seen.append((start, person))
         return Speaker(person.name, person.role, "person")
 

@@ -15,6 +15,7 @@ from spacy.tokens import Token
 
 from helpers.data_files import data_lines, data_rows
 from helpers.identity import ArticleIdentity, identify
+from helpers.identity.mentions import SUBJECT_DEPS
 from helpers.identity.names import name_words, speaker_words
 from helpers.quotes.marks import MARKS, Piece, find_pieces
 from helpers.structure import Context
@@ -22,7 +23,6 @@ from helpers.structure import Context
 SENTENCE_END = {".", "!", "?"}
 # An unattributed quote this short with no sentence punctuation is a scare quote or a title.
 SCARE_MAX_WORDS = 5
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 TRANSCRIPT_TURN = re.compile(r"(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s")
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from helpers.identity.speakers import THIRD_PERSON_PRONOUNS
 from helpers.quotes.reader import SUBJECT_DEPS, Reader
 
 # Texts that someone issues, releases or posts: "X issued a statement saying …" is X's.
 ISSUED_TEXTS = {"statement", "release", "tweet", "post", "message", "email", "letter", "memo", "video", "ad"}
-MALE_PRONOUNS = {"he", "him", "his", "himself"}
-FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
-THIRD_PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS  # not "I": it cannot stand for a subject named before
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}  # not "we", for the same reason as "I"
 # Entity labels of names that can speak: people, organisations, groups ("Democrats").

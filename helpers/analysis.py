@@ -17,9 +17,10 @@ from spacy.tokens import Doc
 from helpers import tables
 from helpers.cache import write_atomically
 from helpers.entities import extract_entities
-from helpers.identity import finalize_names, rename_sentiment_units, rename_speakers
+from helpers.identity import finalize_names, rename_sentiment_units, rename_speakers, rename_stances
 from helpers.quotes import extract_quotes
 from helpers.sentiment import extract_sentiment
+from helpers.stances import extract_stances
 from helpers.structure import Context, extract_paragraphs, extract_sentences
 from helpers.treaties import extract_treaty_refs
 from helpers.treaty_texts import save_quoted_wording
@@ -34,20 +35,23 @@ EXTRACTORS = (
     ("entities", extract_entities),
     ("quotes", extract_quotes),
     ("sentiment", extract_sentiment),
+    ("stances", extract_stances),
 )
 TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "treaty_refs",
-               "sentiment", "problems")
+               "sentiment", "stances", "problems")
 # Tables renamed once every chunk is done, so that one entity has one name across the corpus.
-FINALIZED = ("entities", "quotes", "sentiment")
+FINALIZED = ("entities", "quotes", "sentiment", "stances")
 
 
 def finalize_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The FINALIZED tables with corpus-wide names: the entities' renaming is applied to the
-    quotes' speakers and to the entity level of sentiment, so all three keep agreeing."""
+    quotes' speakers, to the entity level of sentiment and to the stances' speakers and
+    targets, so all four keep agreeing."""
     entities, renamed = finalize_names(frames["entities"])
     return {"entities": tables.frame("entities", entities),
             "quotes": tables.frame("quotes", rename_speakers(frames["quotes"], renamed)),
-            "sentiment": tables.frame("sentiment", rename_sentiment_units(frames["sentiment"], renamed))}
+            "sentiment": tables.frame("sentiment", rename_sentiment_units(frames["sentiment"], renamed)),
+            "stances": tables.frame("stances", rename_stances(frames["stances"], renamed))}
 
 
 def extract_article(article: dict, doc: Doc, target_method: str | None = None
@@ -80,6 +84,7 @@ class Analysis:
     entities: pd.DataFrame
     treaty_refs: pd.DataFrame
     sentiment: pd.DataFrame
+    stances: pd.DataFrame
     problems: pd.DataFrame
     model: str = ""
 

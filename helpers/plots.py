@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap
 
 plt.rcParams.update({
     "figure.figsize": (8, 3.6), "figure.dpi": 100, "axes.spines.top": False,
@@ -101,7 +102,7 @@ def treaty_reference_counts(summary: pd.DataFrame, top: int = 12, ax=None):
     """References per treaty (from `treaty_report.treaty_summary`), the `top` most cited."""
     ax = _axes(ax)
     shown = summary.head(top).iloc[::-1]
-    ax.barh([_short_treaty_name(name) for name in shown["treaty"]], shown["references"].to_numpy(), color=COLOR)
+    ax.barh([_shortened(name) for name in shown["treaty"]], shown["references"].to_numpy(), color=COLOR)
     ax.set(title="Which treaties are invoked", xlabel="references")
     ax.xaxis.get_major_locator().set_params(integer=True)
     return ax
@@ -117,7 +118,7 @@ def treaty_references_over_time(treaty_refs: pd.DataFrame, articles: pd.DataFram
     table = (dated.assign(period=periods)[dated["treaty"].isin(leaders)]
              .groupby(["period", "treaty"]).size().unstack(fill_value=0).sort_index())
     for treaty in leaders:
-        ax.plot(table.index.astype(str), table[treaty].to_numpy(), marker="o", label=_short_treaty_name(treaty))
+        ax.plot(table.index.astype(str), table[treaty].to_numpy(), marker="o", label=_shortened(treaty))
     ax.set(title="Treaty references over time", ylabel="references")
     ax.tick_params(axis="x", rotation=45)
     for label in ax.get_xticklabels():
@@ -127,11 +128,14 @@ def treaty_references_over_time(treaty_refs: pd.DataFrame, articles: pd.DataFram
     return ax
 
 
-def _short_treaty_name(name: str, width: int = 40) -> str:
+def _shortened(name: str, width: int = 40) -> str:
     return name if len(name) <= width else name[:width - 1] + "…"
 
 
 SENTIMENT_COLORS = {"negative": "#c2410c", "neutral": "#9ca3af", "positive": "#15803d"}
+# Balance from -1 (all negative) through 0 (grey, still visible) to 1 (all positive).
+BALANCE_COLORS = LinearSegmentedColormap.from_list(
+    "balance", [SENTIMENT_COLORS["negative"], "#d1d5db", SENTIMENT_COLORS["positive"]])
 
 
 def tone_arc(arc: pd.DataFrame, title: str = "Tone paragraph by paragraph", ax=None):
@@ -159,4 +163,59 @@ def entity_sentiment_bars(table: pd.DataFrame, title: str = "Sentiment towards e
     ax.axvline(0, color="#374151", linewidth=0.8)
     ax.set(title=title, xlabel="score (-1 negative … 1 positive)", xlim=(-1.05, 1.05))
     ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return ax
+
+
+def stance_network(pairs: pd.DataFrame, rest: dict | None = None, title: str = "Who speaks about whom", ax=None):
+    """Speakers (left) linked to the targets they speak about (right), from
+    `stances.top_pairs`: each line coloured by the pair's balance (red negative, green
+    positive) and as thick as its number of statements; `rest` says what was left out."""
+    speakers = _by_total(pairs, "speaker")
+    targets = _by_total(pairs, "target")
+    rows = max(len(speakers), len(targets), 1)
+    if ax is None:
+        ax = plt.subplots(figsize=(8, max(2.5, 0.42 * rows + 1.2)))[1]
+    y_speaker = {name: rows - 1 - i * (rows - 1) / max(len(speakers) - 1, 1) for i, name in enumerate(speakers)}
+    y_target = {name: rows - 1 - i * (rows - 1) / max(len(targets) - 1, 1) for i, name in enumerate(targets)}
+    widest = max(pairs["statements"].max(), 1) if not pairs.empty else 1
+    for row in pairs.sort_values("statements").itertuples():
+        ax.plot([0, 1], [y_speaker[row.speaker], y_target[row.target]], color=BALANCE_COLORS((row.balance + 1) / 2),
+                linewidth=1 + 5 * row.statements / widest, solid_capstyle="round", alpha=0.85)
+    for names, x, align in ((y_speaker, -0.02, "right"), (y_target, 1.02, "left")):
+        ax.scatter([x + (0.02 if align == "right" else -0.02)] * len(names), list(names.values()),
+                   color="#374151", s=12, zorder=3)
+        for name, y in names.items():
+            ax.text(x, y, _shortened(str(name), 28), ha=align, va="center", fontsize=9)
+    ax.set(xlim=(-0.75, 1.75), ylim=(-0.8, rows - 0.2), title=title)
+    ax.axis("off")
+    ax.text(0, rows - 0.25, "speakers", ha="right", fontsize=9, color="#6b7280")
+    ax.text(1, rows - 0.25, "spoken about", ha="left", fontsize=9, color="#6b7280")
+    note = "line colour: red = negative, green = positive; width: statements"
+    if rest and rest.get("pairs"):
+        note += f"; not shown: {rest['pairs']} pairs, {rest['statements']} statements"
+    ax.text(0.5, -0.75, note, ha="center", fontsize=8, color="#6b7280")
+    return ax
+
+
+def _by_total(pairs: pd.DataFrame, column: str) -> list[str]:
+    totals = pairs.groupby(column)["statements"].sum() if not pairs.empty else pd.Series(dtype=int)
+    return sorted(totals.index, key=lambda name: (-totals[name], name))
+
+
+def stance_heatmap(matrix: pd.DataFrame, title: str = "Balance of each speaker towards each target", ax=None):
+    """The speaker × target balance table of `stances.stance_matrix` (−1 all negative … 1 all
+    positive; blank where the speaker never speaks of the target), each cell labelled."""
+    if ax is None:
+        ax = plt.subplots(figsize=(max(5.0, 0.7 * len(matrix.columns) + 3), max(2.5, 0.45 * len(matrix) + 1.5)))[1]
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=BALANCE_COLORS, vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(matrix.columns)), [_shortened(str(c), 22) for c in matrix.columns],
+                  rotation=40, ha="right")
+    ax.set_yticks(range(len(matrix.index)), [_shortened(str(i), 28) for i in matrix.index])
+    for (row, column), value in pd.DataFrame(values).stack().dropna().items():
+        ax.text(column, row, f"{value:+.1f}", ha="center", va="center", fontsize=8,
+                color="white" if abs(value) > 0.6 else "#111827")
+    ax.figure.colorbar(image, ax=ax, fraction=0.04, label="balance")
+    ax.set(title=title)
+    ax.spines[:].set_visible(False)
     return ax

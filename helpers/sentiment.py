@@ -562,10 +562,11 @@ NOT_JUDGED = {"label": "neutral", "score": 0.0, "probabilities": (0.0, 1.0, 0.0)
 
 
 def score_mentions(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]],
-                   method: str = ACCURATE_TARGET_METHOD) -> list[list[dict]]:
+                   method: str = ACCURATE_TARGET_METHOD, explain: bool = False) -> list[list[dict]]:
     """Label, score (P(positive) - P(negative)), probabilities and flag for each (start,
     end) mention of each parsed doc; the word vectors of all their sentences are computed
-    together (the encoder runs fastest on batches)."""
+    together (the encoder runs fastest on batches). `explain` adds `weights`, token index ->
+    push towards positive (as `explain_mention` gives them)."""
     model = load_target_model(method)
     mentions = [[mention_span(doc, start, end) for start, end in spans] for doc, spans in items]
     flags = [["empty" if span is None else text_flag(span.sent.text) for span in spans]
@@ -578,11 +579,18 @@ def score_mentions(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]],
     rows = dict(zip(sentences, sentence_rows(list(sentences.values()), model.vector_source)))
     scored = []
     for number, (spans, doc_flags) in enumerate(zip(mentions, flags)):
-        scored.append([
-            {**NOT_JUDGED, "flag": flag} if flag else
-            _scored(model, model.probabilities(mention_features(span),
-                                               mention_vectors(span, rows[number, span.sent.start])))
-            for span, flag in zip(spans, doc_flags)])
+        doc_rows = []
+        for span, flag in zip(spans, doc_flags):
+            if flag:
+                doc_rows.append({**NOT_JUDGED, "flag": flag, **({"weights": {}} if explain else {})})
+                continue
+            features = mention_features(span)
+            vectors = mention_vectors(span, rows[number, span.sent.start])
+            row = _scored(model, model.probabilities(features, vectors))
+            if explain:
+                row["weights"] = model.token_weights(features, vectors)
+            doc_rows.append(row)
+        scored.append(doc_rows)
     return scored
 
 

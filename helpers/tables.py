@@ -42,6 +42,11 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "article_id": STR, "level": STR, "unit": STR, "start_char": NULLABLE_INT,
         "end_char": NULLABLE_INT, "score": FLOAT, "label": STR, "method": STR,
     },
+    "stances": {
+        "article_id": STR, "quote_id": STR, "speaker_name": STR, "speaker_type": STR, "target": STR,
+        "target_type": STR, "target_start_char": INT, "target_end_char": INT, "score": FLOAT,
+        "label": STR, "evidence": STR, "method": STR,
+    },
     "problems": {"source": STR, "problem": STR, "detail": STR, "action": STR},
 }
 
@@ -55,6 +60,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "entities": ["article_id", "start_char", "end_char"],
     "treaty_refs": ["article_id", "start_char", "end_char", "provision"],
     "sentiment": ["article_id", "level", "start_char", "unit", "method"],
+    "stances": ["article_id", "quote_id", "target_start_char", "target"],
     "problems": ["source", "problem"],
 }
 

@@ -194,17 +194,22 @@ def test_names_differing_by_full_stops_are_spelled_one_way():
     assert finalize_names(entities)[0]["canonical"].tolist() == ["George W Bush"] * 3 + ["U.S."]
 
 
-def test_the_corpus_renaming_reaches_quotes_and_entity_sentiment():
+def test_the_corpus_renaming_reaches_quotes_entity_sentiment_and_stances():
     entities = entity_rows(("a", "PERSON", "Anna Varga", None, 0, 0), ("b", "PERSON", "Varga", None, 0, 0))
     quotes = tables.frame("quotes", [{"article_id": "b", "quote_id": "b-q001", "kind": "direct", "start_char": 0,
                                       "end_char": 1, "text": "x", "paragraph": 0, "speaker": "Varga", "speaker_start_char": 0,
                                       "speaker_end_char": 1, "speaker_name": "Varga", "speaker_type": "person"}])
     sentiment = tables.frame("sentiment", [{"article_id": "b", "level": "entity", "unit": "Varga",
                                             "score": 0.0, "label": "neutral", "method": "target-lr"}])
-    final = finalize_tables({"entities": entities, "quotes": quotes, "sentiment": sentiment})
+    stances = tables.frame("stances", [{"article_id": "b", "quote_id": "b-q001", "speaker_name": "Varga",
+                                        "speaker_type": "person", "target": "Varga", "target_type": "person",
+                                        "target_start_char": 0, "target_end_char": 1, "score": 0.0,
+                                        "label": "neutral", "evidence": "", "method": "target-lr"}])
+    final = finalize_tables({"entities": entities, "quotes": quotes, "sentiment": sentiment, "stances": stances})
     assert final["entities"]["canonical"].tolist() == ["Anna Varga", "Anna Varga"]
     assert final["quotes"]["speaker_name"].tolist() == ["Anna Varga"]
     assert final["sentiment"]["unit"].tolist() == ["Anna Varga"]
+    assert final["stances"][["speaker_name", "target"]].values.tolist() == [["Anna Varga", "Anna Varga"]]
 
 
 def test_seed_quotes_agree_with_entities(seed_analysis):

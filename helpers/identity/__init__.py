@@ -12,13 +12,15 @@ document a mention stands for. Entities, quotes and sentiment all read it.
 from __future__ import annotations
 
 from helpers.identity.article import ArticleIdentity, Named, Person
-from helpers.identity.corpus import (finalize_names, rename_sentiment_units, rename_speakers,
+from helpers.identity.corpus import (finalize_names, rename_sentiment_units, rename_speakers, rename_stances,
                                      speaker_entity_disagreements)
+from helpers.identity.references import Reference, References
 from helpers.identity.speakers import Speaker, SpeakerResolver
 from helpers.structure import Context
 
-__all__ = ["ArticleIdentity", "Named", "Person", "Speaker", "SpeakerResolver", "finalize_names",
-           "identify", "rename_sentiment_units", "rename_speakers", "speaker_entity_disagreements"]
+__all__ = ["ArticleIdentity", "Named", "Person", "Reference", "References", "Speaker", "SpeakerResolver",
+           "finalize_names", "identify", "rename_sentiment_units", "rename_speakers", "rename_stances",
+           "speaker_entity_disagreements"]
 
 
 def identify(context: Context) -> ArticleIdentity:

@@ -8,7 +8,8 @@ Once every article is done (`helpers.analysis.finalize_tables`):
   person fits: forms sharing first name and surname count as one (the most mentioned form is
   used); different first names ("John Smith", "Jane Smith") leave the surname alone.
 The renaming is applied to `entities.canonical`, to `quotes.speaker_name` of person
-speakers and to the entity level of `sentiment`, so they keep agreeing.
+speakers, to the entity level of `sentiment` and to the person speakers and targets of
+`stances`, so they keep agreeing.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def rename_speakers(quotes: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFra
 def rename_sentiment_units(sentiment: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """The entity level of sentiment with the corpus renaming applied to its units."""
     return _renamed(sentiment, sentiment["level"] == "entity", "unit", mapping)
+
+
+def rename_stances(stances: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """The stances' person speakers and person targets with the corpus renaming applied."""
+    stances = _renamed(stances, stances["speaker_type"] == "person", "speaker_name", mapping)
+    return _renamed(stances, stances["target_type"] == "person", "target", mapping)
 
 
 def _renamed(table: pd.DataFrame, rows: pd.Series, column: str, mapping: dict[str, str]) -> pd.DataFrame:

@@ -21,13 +21,13 @@ from helpers.identity import SpeakerResolver
 from helpers.identity.names import speaker_words
 from helpers.quotes.direct import direct_quotes
 from helpers.quotes.indirect import Report, headline_claim, indirect_speech
-from helpers.quotes.marks import find_pieces
+from helpers.quotes.marks import find_pieces, quoted_tokens
 from helpers.quotes.reader import Reader, cue_lexicon
 from helpers.quotes.tables import (cue_counts, highlight_spans, most_quoted, most_quoted_article, quote_listing,
                                    speaker_summary, speakers_compared, summary_lines, with_speaker_label)
 from helpers.structure import Context
 
-__all__ = ["cue_counts", "cue_lexicon", "extract_quotes", "find_pieces", "highlight_spans",
+__all__ = ["cue_counts", "cue_lexicon", "extract_quotes", "find_pieces", "highlight_spans", "quoted_tokens",
            "most_quoted", "most_quoted_article", "quote_listing", "speaker_summary", "speaker_words",
            "speakers_compared", "summary_lines", "with_speaker_label"]
 

@@ -52,6 +52,10 @@ ACCURATE_TARGET_METHOD = "target-minilm"
 # method -> (model file in helpers/data, the word vectors its features use)
 TARGET_MODELS = {FAST_TARGET_METHOD: ("target_sentiment.json", "tok2vec"),
                  ACCURATE_TARGET_METHOD: ("target_sentiment_minilm.json", "minilm")}
+# The same kind of model fitted for another question, the speaker's attitude to an entity
+# named in their statement (helpers.stances; scripts/train_stance.py), one per word vectors.
+STANCE_MODELS = {"stance-lr": ("stance_lr.json", "tok2vec"), "stance-minilm": ("stance_minilm.json", "minilm")}
+MODEL_FILES = {**TARGET_MODELS, **STANCE_MODELS}
 # VADER's own convention for turning a compound score into a label.
 VADER_THRESHOLD = 0.05
 # Below this many words a text is not judged.
@@ -354,10 +358,10 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 # Word vectors of a mention's sentence
 
 def model_path(method: str) -> Path:
-    if method not in TARGET_MODELS:
+    if method not in MODEL_FILES:
         raise ValueError(f"unknown target sentiment method {method!r}; "
                          f"choose one of {', '.join(TARGET_MODELS)}")
-    return Path(__file__).resolve().parent / "data" / TARGET_MODELS[method][0]
+    return Path(__file__).resolve().parent / "data" / MODEL_FILES[method][0]
 
 
 def sentence_rows(sentences: Sequence[Span], source: str) -> list[np.ndarray]:
@@ -475,11 +479,12 @@ class TargetModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         settings = (data.get("vector_source"), data.get("vector_scale"), data.get("vector_window"),
                     sorted(data.get("vectors", {})))
-        if settings != (TARGET_MODELS[method][1], VECTOR_SCALE, VECTOR_WINDOW, sorted(VECTOR_GROUPS)):
+        if settings != (MODEL_FILES[method][1], VECTOR_SCALE, VECTOR_WINDOW, sorted(VECTOR_GROUPS)):
             # The features are built with this module's settings: a model trained with others
             # would score silently wrong.
+            script = "train_stance.py" if method in STANCE_MODELS else "train_sentiment.py"
             raise ValueError(f"{path.name} was trained with other word-vector settings {settings}; "
-                             "rebuild it with scripts/train_sentiment.py")
+                             f"rebuild it with scripts/{script}")
         return cls(data["classes"], data["intercept"], data["weights"], data["vectors"],
                    method, data["vector_source"])
 

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpers.pipeline import DEFAULT_MODEL, load_model, model_id  # noqa: E402
-from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, TARGET_MODELS,  # noqa: E402
+from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, MODEL_FILES, TARGET_MODELS,  # noqa: E402
                                VECTOR_GROUPS, VECTOR_SCALE, VECTOR_WINDOW, merged_features,
                                mention_features, mention_span, mention_vectors, model_path,
                                parse_for_targets, sentence_rows, vector_features)
@@ -92,13 +92,13 @@ def featurise(rows: list[dict], vector_source: str) -> list[dict[str, float]]:
     return features
 
 
-def fit(features: list[dict[str, float]], labels: list[str]):
+def fit(features: list[dict[str, float]], labels: list[str], weights: list[float] | None = None, c: float = C):
     counts = Counter(name for row in features for name in row)
     kept = [{k: v for k, v in row.items() if counts[k] >= MIN_COUNT} for row in features]
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform(kept)
-    classifier = LogisticRegression(C=C, max_iter=3000, tol=TOLERANCE)
-    classifier.fit(matrix, labels)
+    classifier = LogisticRegression(C=c, max_iter=3000, tol=TOLERANCE)
+    classifier.fit(matrix, labels, sample_weight=weights)
     return vectorizer, classifier
 
 
@@ -141,7 +141,8 @@ def vectors_from(vector_source: str) -> str:
 
 
 def save(vectorizer: DictVectorizer, classifier: LogisticRegression, path: Path,
-         trained_on: str, method: str) -> None:
+         trained_on: str, method: str, c: float = C, **settings) -> None:
+    """The model as JSON (`settings`: more hyperparameters to record)."""
     classes = list(classifier.classes_)
     assert classes == list(LABELS), classes
     weights, vectors = {}, {}
@@ -154,9 +155,9 @@ def save(vectorizer: DictVectorizer, classifier: LogisticRegression, path: Path,
             weights[name] = row
     vectors = {group: [by_index[i] for i in range(len(by_index))] for group, by_index in vectors.items()}
     model = {"classes": classes, "intercept": [round(float(b), 5) for b in classifier.intercept_],
-             "trained_on": trained_on, "C": C, "min_count": MIN_COUNT, "method": method,
-             "vector_source": TARGET_MODELS[method][1],
-             "vectors_from": vectors_from(TARGET_MODELS[method][1]),
+             "trained_on": trained_on, "C": c, "min_count": MIN_COUNT, "method": method, **settings,
+             "vector_source": MODEL_FILES[method][1],
+             "vectors_from": vectors_from(MODEL_FILES[method][1]),
              "vector_scale": VECTOR_SCALE, "vector_window": VECTOR_WINDOW,
              "weights": weights, "vectors": vectors}
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -79,11 +79,17 @@ def featurise(rows: list[dict], vector_source: str) -> list[dict[str, float]]:
     texts = sorted({row["sentence"] for row in rows})
     docs = dict(zip(texts, parse_for_targets(texts)))
     sentences = [sentence for text in texts for sentence in docs[text].sents]
+    spans = [mention_span(docs[row["sentence"]], row["from"], row["to"]) for row in rows]
+    return span_features(spans, sentences, vector_source)
+
+
+def span_features(spans: list, sentences: list, vector_source: str) -> list[dict[str, float]]:
+    """Merged features of each mention span (an empty dict for None), with the word vectors
+    of its sentence; `sentences` (every span's among them) are encoded once, in that order."""
     vectors_of = {(id(sentence.doc), sentence.start): rows
                   for sentence, rows in zip(sentences, sentence_rows(sentences, vector_source))}
     features = []
-    for row in rows:
-        span = mention_span(docs[row["sentence"]], row["from"], row["to"])
+    for span in spans:
         if span is None:
             features.append({})
             continue

@@ -33,11 +33,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from stance import ANNOTATIONS, SHARED, read_annotations  # noqa: E402
-from train_sentiment import DATA, DEV, POLARITY, RESULTS, TRAIN, fit, read_rows, save  # noqa: E402
+from train_sentiment import DATA, DEV, POLARITY, RESULTS, TRAIN, fit, read_rows, save, span_features  # noqa: E402
 from train_sentiment import featurise as featurise_newsmtsc  # noqa: E402
 
-from helpers.sentiment import (MODEL_FILES, STANCE_MODELS, merged_features, mention_features,  # noqa: E402
-                               mention_span, mention_vectors, model_path, sentence_rows, vector_features)
+from helpers.sentiment import MODEL_FILES, STANCE_MODELS, mention_span, model_path  # noqa: E402
 
 STANCE_WEIGHT = 3.0
 C = 0.1
@@ -64,17 +63,8 @@ def featurise_stances(rows: list[dict], vector_source: str) -> list[dict[str, fl
     docs = {by_stem[article["article_id"]]: doc
             for article, doc in zip(articles, parse([a["text"] for a in articles], load_model()))}
     spans = [mention_span(docs[row["path"]], row["target_start"], row["target_end"]) for row in rows]
-    sentences = list({(id(span.doc), span.sent.start): span.sent for span in spans if span is not None}.items())
-    vectors_of = dict(zip((key for key, _ in sentences),
-                          sentence_rows([sentence for _, sentence in sentences], vector_source)))
-    features = []
-    for span in spans:
-        if span is None:
-            features.append({})
-            continue
-        vectors = mention_vectors(span, vectors_of[id(span.doc), span.sent.start])
-        features.append({**merged_features(mention_features(span)), **vector_features(vectors)})
-    return features
+    sentences = list({(id(span.doc), span.sent.start): span.sent for span in spans if span is not None}.values())
+    return span_features(spans, sentences, vector_source)
 
 
 def training_data(vector_source: str) -> tuple[list[dict], list[str], list[dict], list[str], list[str]]:

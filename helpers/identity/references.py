@@ -25,7 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from helpers.identity.article import ArticleIdentity, Named
-from helpers.identity.names import first_name_genders, speaker_words
+from helpers.identity.names import speaker_words
 from helpers.identity.article import Person
 from helpers.identity.mentions import SUBJECT_DEPS
 from helpers.identity.speakers import FEMALE_PRONOUNS, MALE_PRONOUNS, SpeakerResolver
@@ -69,7 +69,6 @@ class References:
         self.named = [n for n in identity.mentions if n.label in TARGET_TYPES]
         self.named_starts = [n.start for n in self.named]
         self.token_starts = [t.idx for t in self.doc]
-        self.genders = {p.name: p.gender for p in identity.people if p.gender}
         self.people = {p.name for p in identity.people}
 
     def within(self, start: int, end: int, speaker: str | None) -> list[Reference]:
@@ -121,7 +120,7 @@ class References:
         """Whether "he" or "she" can be the speaker (a person with no known gender can)."""
         if speaker is None or speaker not in self.people:
             return False
-        gender = self.genders.get(speaker) or _first_name_gender(speaker)
+        gender = self.resolver.gender_of(speaker)
         return gender is None or (gender == "m") == (pronoun in MALE_PRONOUNS)
 
     def _is_modifier(self, named: Named) -> bool:
@@ -152,7 +151,7 @@ class References:
                 return None
             if named.label != "PERSON" or named.canonical == speaker:
                 continue
-            gender = self.genders.get(named.canonical) or _first_name_gender(named.canonical)
+            gender = self.resolver.gender_of(named.canonical)
             return named if gender is None or (gender == "m") == (pronoun in MALE_PRONOUNS) else None
         return None
 
@@ -166,6 +165,3 @@ class References:
         names = {n.canonical for n in candidates}
         return candidates[-1] if len(names) == 1 else None
 
-
-def _first_name_gender(name: str) -> str | None:
-    return first_name_genders().get(name.split()[0].lower()) if " " in name else None

@@ -235,16 +235,18 @@ class SpeakerResolver:
         if male or female:  # the article's own usage outranks what a first name usually takes
             same, other = (male, female) if pronoun in MALE_PRONOUNS else (female, male)
             return same > other if surely else same >= other
-        gender = self._gender_of(person)
+        gender = self.gender_of(person.name)
         if gender:
             return (gender == "m") == (pronoun in MALE_PRONOUNS)
         return not surely
 
-    def _gender_of(self, person: Person) -> str | None:
-        genders = {p.gender for p in self.identity.people if p.name == person.name and p.gender}
+    def gender_of(self, name: str) -> str | None:
+        """"m", "f" or None for a person of the article: from courtesy titles and the list of
+        well-known people when all their mentions agree, else from a common first name."""
+        genders = {p.gender for p in self.identity.people if p.name == name and p.gender}
         if len(genders) == 1:
             return genders.pop()
-        return first_name_genders().get(person.name.split()[0].lower()) if " " in person.name else None
+        return first_name_genders().get(name.split()[0].lower()) if " " in name else None
 
     def _pronoun_evidence(self) -> dict[str, tuple[int, int]]:
         """name -> (he, she) counted in sentences, outside quotes, that name only that person,

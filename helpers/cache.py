@@ -41,7 +41,7 @@ def cache_dir() -> Path:
 
 # Modules that only present tables: changing them must not invalidate cached tables.
 PRESENTATION_MODULES = {"__main__.py", "accuracy.py", "display.py", "explorer.py", "overview.py",
-                        "plots.py", "report.py", "treaty_report.py"}
+                        "plots.py", "report.py", "sentiment_report.py", "treaty_report.py"}
 
 
 @cache

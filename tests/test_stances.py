@@ -146,6 +146,6 @@ def test_figures_and_findings_draw_from_the_pairs(small_corpus):
     assert len(shown) == 2 and rest == {"pairs": 1, "statements": 1}
     assert plots.stance_network(shown, rest).get_title() == "Who speaks about whom"
     assert plots.stance_heatmap(stances.stance_matrix(small_corpus)).get_title()
-    lines = stances.stance_findings(small_corpus)
+    lines = stances.findings(small_corpus)
     assert lines[0].startswith("6 stances in 6 statements (3 negative, 1 neutral, 2 positive)")
     assert any(line.startswith("Most negative: Ann about Bob") for line in lines)

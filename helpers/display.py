@@ -4,11 +4,13 @@ Three conventions every notebook follows (and a new one should too):
 
 - **Tables** go through `table(frame, "caption", what="articles")`: numbers with thousands
   separators and a fixed number of decimals (whole numbers stored as floats lose their
-  ".0"), dates as "19 Jan 2020", missing values blank, long text clipped at a word with the
+  ".0"), dates as "19 Jan 2020" (no time of day), missing values blank, long text clipped at a word with the
   whole text on hover and one tap away (`<details>`), identifiers shortened, column names
   in words, and a caption that says "first 20 of 28 articles" when not every row is shown.
-  The report's stylesheet turns tables of four or more columns into one card per row on a
-  phone; narrower ones scroll inside their own box, never the page.
+  On a screen narrower than 40rem a table of three or more columns becomes one card per row
+  (the first column as its heading); a table wider than the page scrolls inside its own box,
+  with a shadow on the side that has more, never the page. The styles travel with each table
+  (TABLE_CSS), so JupyterLab and the rendered report look alike.
 - **Closing findings**: every module that feeds a notebook has a function named `findings`
   returning `Findings`, a list of plain sentences that renders as a Markdown list (each
   sentence escaped: names come from untrusted articles). The notebook's last cell, tagged
@@ -32,30 +34,32 @@ PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a
 CLIP = 90  # characters of text shown in a cell before it is clipped at a word
 ID_CLIP = 18  # identifiers longer than this show their start and end
 HEADER_CLIP = 24  # characters of a column heading
-CARDS_FROM = 4  # columns from which a table becomes one card per row on a phone
+CARDS_FROM = 3  # columns from which a table becomes one card per row on a phone
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 # Sent with every table, so JupyterLab and the rendered report look the same; `.nh-wrap`
 # outranks JupyterLab's own table rules (fixed layout, right-aligned cells). On a screen
 # narrower than 40rem, a table of CARDS_FROM or more columns shows one card per row.
 TABLE_CSS = """<style>
-.nh-wrap{overflow-x:auto;max-width:100%;margin:.5rem 0 1.2rem}
+.nh-wrap{overflow-x:auto;max-width:100%;margin:.3rem 0 1.2rem;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2.5rem 100% no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2.5rem 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.22),transparent) left/.9rem 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.22),transparent) right/.9rem 100% no-repeat scroll}
 .nh-wrap table.nh-table{border-collapse:collapse;table-layout:auto;margin:0;font-size:.85rem;line-height:1.35;border:none}
-.nh-wrap .nh-table caption{caption-side:top;text-align:left;padding:0 0 .35rem;color:#1f2933}
-.nh-wrap .nh-title{font-weight:600}.nh-wrap .nh-count{color:#52606d}
+.nh-caption{margin:.8rem 0 0;font-size:.85rem;color:#1f2933}.nh-caption .nh-title{font-weight:600}
+.nh-caption .nh-count{color:#52606d}
 .nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal}
 .nh-wrap .nh-table td{text-align:left;vertical-align:top;padding:.3rem .55rem;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word;max-width:36em}
-.nh-wrap .nh-table tbody tr:nth-child(odd){background:#f7f8fa}.nh-wrap .nh-table tbody tr:hover{background:#eef2f7}
+.nh-wrap .nh-table tbody tr:nth-child(odd){background:rgba(31,41,51,.035)}.nh-wrap .nh-table tbody tr:hover{background:rgba(59,110,168,.08)}
 .nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .nh-wrap .nh-table .nh-nowrap{white-space:nowrap}.nh-wrap .nh-table .nh-text{min-width:14em}
 .nh-wrap .nh-table summary{cursor:pointer;list-style:none}.nh-wrap .nh-table summary::-webkit-details-marker{display:none}
 .nh-wrap .nh-table details[open] summary{display:none}
 @media (max-width:40rem){
 .nh-wrap .nh-cards,.nh-wrap .nh-cards tbody,.nh-wrap .nh-cards tr{display:block;width:100%}
-.nh-wrap .nh-cards thead{display:none}.nh-wrap .nh-cards caption{display:block}
+.nh-wrap .nh-cards thead{display:none}
 .nh-wrap .nh-cards tr{border-bottom:1px solid #9aa5b1;padding:.35rem 0}
 .nh-wrap .nh-cards td{display:grid;grid-template-columns:minmax(6em,38%) 1fr;gap:.6rem;border:none;padding:.12rem .2rem;text-align:left;max-width:none;min-width:0;white-space:normal}
 .nh-wrap .nh-cards td::before{content:attr(data-label);font-weight:600;color:#52606d}
 .nh-wrap .nh-cards td.nh-num,.nh-wrap .nh-cards td.nh-text{text-align:left;white-space:normal;min-width:0}
+.nh-wrap .nh-cards td:first-child{display:block;font-weight:600;padding-top:.3rem}
+.nh-wrap .nh-cards td:first-child::before{content:none}
 .nh-wrap .nh-cards td:empty{display:none}}
 </style>"""
 
@@ -75,23 +79,24 @@ class Table:
 
     def count_line(self) -> str:
         if self.total == 0:
-            return f"no {self.what}"
+            return f"none in this corpus"
         if len(self.shown) < self.total:
             return f"first {len(self.shown):,} of {self.total:,} {self.what}"
         return f"all {self.total:,} {self.what}" if self.total > 1 else f"1 {_singular(self.what)}"
 
     def _repr_html_(self) -> str:
-        caption = (f'<caption><span class="nh-title">{html.escape(self.caption)}</span> '
-                   f'<span class="nh-count">{html.escape(self.count_line())}</span></caption>')
+        # Above the table rather than a <caption>, so it takes the page's width, not the table's.
+        caption = (f'<div class="nh-caption"><span class="nh-title">{html.escape(self.caption)}</span> '
+                   f'<span class="nh-count">{html.escape(self.count_line())}</span></div>')
         if self.shown.empty:
-            return f'{TABLE_CSS}<div class="nh-wrap"><table class="nh-table">{caption}</table></div>'
+            return f"{TABLE_CSS}{caption.replace('nh-count', 'nh-count nh-none')}"
         columns = [_Column(name, self.shown[name], self.labels.get(name), self.decimals.get(name), self.clip)
                    for name in self.shown.columns]
         head = "".join(column.header() for column in columns)
         body = "".join("<tr>" + "".join(column.cell(i) for column in columns) + "</tr>"
                        for i in range(len(self.shown)))
         layout = " nh-cards" if len(columns) >= CARDS_FROM else ""
-        return (f'{TABLE_CSS}<div class="nh-wrap"><table class="nh-table{layout}">{caption}'
+        return (f'{TABLE_CSS}{caption}<div class="nh-wrap"><table class="nh-table{layout}">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
     def __repr__(self) -> str:
@@ -159,10 +164,13 @@ class _Column:
         if self.kind == "int":
             return f"{int(value):,}", None
         if self.kind == "float":
-            return f"{float(value):,.{self.decimals}f}", None
+            return _number(float(value), self.decimals, _signed(self.name)), None
         if self.kind == "date":
             stamp = pd.Timestamp(value)
-            return f"{stamp.day} {stamp:%b %Y}" + (f" {stamp:%H:%M}" if _has_time(self.values) else ""), None
+            return f"{stamp.day} {stamp:%b %Y}", None  # the day is what a reader compares; times vary by feed
+        if isinstance(value, (int, float)) and not isinstance(value, bool):  # a number in a mixed column
+            return (f"{value:,}" if float(value).is_integer() and isinstance(value, int)
+                    else _number(float(value), 2, _signed(self.name))), None
         text = " ".join(str(value).split())  # line breaks and runs of spaces read as one space
         width = ID_CLIP if self.kind == "id" else self.clip
         if len(text) <= width:
@@ -195,6 +203,17 @@ def _kind(name: str, values: pd.Series) -> str:
     return "text"
 
 
+def _number(value: float, decimals: int, signed: bool) -> str:
+    """A float with thousands separators; scores carry their sign and a true minus."""
+    text = f"{value:+,.{decimals}f}" if signed and round(value, decimals) != 0 else f"{value:,.{decimals}f}"
+    return text.replace("-", "−")
+
+
+def _signed(name: str) -> bool:
+    """Columns of scores from −1 to 1, where the sign is the point."""
+    return bool(re.search(r"score|tone|target|balance|sentiment", name, re.I)) and "label" not in name
+
+
 def _looks_counted(name: str) -> bool:
     """Whole-number floats are counts (a pivot's NaN made them floats) unless the column is a
     score, share or mean, where 1.00 should stay 1.00."""
@@ -208,11 +227,6 @@ def _auto_decimals(values: pd.Series) -> int:
     return 2 if largest < 10 else 1 if largest < 1000 else 0
 
 
-def _has_time(values: pd.Series) -> bool:
-    present = pd.to_datetime(values.dropna())
-    return bool(len(present)) and bool((present != present.dt.normalize()).any())
-
-
 def _missing(value) -> bool:
     if value is None or value is pd.NaT or value is pd.NA:
         return True
@@ -223,8 +237,33 @@ def _label(name, label: str | None) -> str:
     return label if label is not None else str(name).replace("_", " ")
 
 
+IRREGULAR = {"person": "people", "entity": "entities", "country": "countries", "treaty": "treaties"}
+
+
 def _singular(what: str) -> str:
-    return what[:-1] if what.endswith("s") and not what.endswith("ss") else what
+    """ "treaties" -> "treaty", "kinds of speaker" -> "kind of speaker", "people" -> "person"."""
+    singulars = {plural: singular for singular, plural in IRREGULAR.items()}
+    return _inflect(what, lambda word: singulars.get(word) or (
+        word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") and not word.endswith("ss") else word))
+
+
+def _plural(noun: str) -> str:
+    return _inflect(noun, lambda word: IRREGULAR.get(word) or (
+        word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"))
+
+
+def _inflect(phrase: str, change) -> str:
+    """`change` applied to the phrase's head noun: the first word of "kind of speaker", the
+    last of "entity mention"."""
+    words = phrase.split(" ")
+    head = 0 if " of " in phrase else len(words) - 1
+    words[head] = change(words[head])
+    return " ".join(words)
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """ "1 article", "2,041 articles": a number and its noun, agreeing."""
+    return f"{number:,} {singular if number == 1 else plural or _plural(singular)}"
 
 
 def period_frequency(dates: pd.Series) -> tuple[str, str]:
@@ -233,7 +272,7 @@ def period_frequency(dates: pd.Series) -> tuple[str, str]:
     span = (dates.max() - dates.min()).days
     if span <= 45:
         return "D", "day"
-    if span <= 300:
+    if span <= 120:
         return "W", "week"
     if span <= 6 * 365:
         return "M", "month"

@@ -15,7 +15,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from helpers.display import Findings, period_frequency
+from helpers.display import Findings, count, period_frequency
 from helpers.identity import identify
 from helpers.structure import Context
 
@@ -138,9 +138,10 @@ def cooccurrence_matrix(entities: pd.DataFrame, unit: str = "sentence", top: int
 
 
 def attention(entities: pd.DataFrame, articles: pd.DataFrame, by: str = "date", top: int = 6,
-              freq: str | None = None) -> pd.DataFrame:
+              freq: str | None = None, outlets: int = 8) -> pd.DataFrame:
     """Share of entity mentions (%) going to each of the `top` names, per period (`by="date"`)
-    or per outlet (`by="outlet"`). Periods (of `freq`, else chosen from the span of the dates:
+    or per outlet (`by="outlet"`); the names are those found in the most periods or outlets
+    (then the most mentioned), so the comparison is not of one outlet's names. Periods (of `freq`, else chosen from the span of the dates:
     days, weeks, months or years) are indexed by their first day, every period from the first
     to the last, blank where no article was published; outlets most mentioned first."""
     if by not in ("date", "outlet"):
@@ -149,13 +150,16 @@ def attention(entities: pd.DataFrame, articles: pd.DataFrame, by: str = "date", 
     if by == "date":
         freq = freq or period_frequency(keyed[by])[0]
         keyed[by] = keyed[by].dt.to_period(freq)
-    names = list(mention_counts(keyed)["canonical"].drop_duplicates().head(top))
+    # A comparison needs names seen in many periods or outlets: rank by how many, then by mentions.
+    spread = keyed.groupby("canonical")[by].nunique()
+    mentions = keyed.groupby("canonical").size()
+    names = sorted(spread.index, key=lambda name: (-spread[name], -mentions[name], name))[:top]
     totals = keyed.groupby(by).size()
     counts = (keyed[keyed["canonical"].isin(names)].groupby([by, "canonical"]).size()
               .unstack(fill_value=0).reindex(index=totals.index, columns=names, fill_value=0))
     shares = (counts.div(totals, axis=0) * 100).round(1).rename_axis(columns=None)
-    if by == "outlet":
-        return shares.loc[totals.sort_index().sort_values(ascending=False, kind="stable").index]
+    if by == "outlet":  # the outlets with most mentions; a share of a handful means little
+        return shares.loc[totals.sort_index().sort_values(ascending=False, kind="stable").index[:outlets]]
     every = pd.period_range(shares.index.min(), shares.index.max(), freq=freq)
     shares = shares.reindex(every)
     shares.index = shares.index.to_timestamp()
@@ -197,7 +201,7 @@ def attention_or_reason(entities: pd.DataFrame, articles: pd.DataFrame, by: str,
     else:
         groups, what = known.nunique(), "outlets"
     if groups < 2:
-        return None, (f"This corpus has {_count(len(articles), 'article')} and {groups} {what}, "
+        return None, (f"This corpus has {count(len(articles), 'article')} and {groups} {what}, "
                       f"so attention by {by} cannot be compared here.")
     return attention(entities, articles, by=by, top=top), None
 
@@ -205,27 +209,24 @@ def attention_or_reason(entities: pd.DataFrame, articles: pd.DataFrame, by: str,
 def findings(entities: pd.DataFrame, articles: pd.DataFrame) -> Findings:
     """The entities notebook's closing findings: what the entity tables found in this corpus."""
     counts = mention_counts(entities)
-    lines = [f"{_count(len(articles), 'article')}, {_count(len(entities), 'entity mention')} "
-             f"naming {_count(entities['canonical'].nunique(), 'distinct thing')}."]
+    lines = [f"{count(len(articles), 'article')}, {count(len(entities), 'entity mention')} "
+             f"naming {count(entities['canonical'].nunique(), 'distinct thing')}."]
     for kind, labels in KINDS.items():
         top = counts[counts["label"].isin(labels)]
         if len(top):
             lines.append(f"Most mentioned {kind}: {top.iloc[0]['canonical']} "
-                         f"({_count(top.iloc[0]['mentions'], 'mention')} in {_count(top.iloc[0]['articles'], 'article')}).")
+                         f"({count(top.iloc[0]['mentions'], 'mention')} in {count(top.iloc[0]['articles'], 'article')}).")
     table = people(entities)
     with_role = table.dropna(subset=["role"])
-    lines.append(f"{_count(len(table), 'person', 'people')}, {len(with_role):,} with a role written in the text"
+    lines.append(f"{count(len(table), 'person', 'people')}, {len(with_role):,} with a role written in the text"
                  + (f" (e.g. {with_role.iloc[0]['name']}, {with_role.iloc[0]['role']})."
                     if len(with_role) else "."))
     countries_named = entities.loc[entities["label"] == "NORP", "country"].dropna().nunique()
-    lines.append(f"Nationality words point to {_count(countries_named, 'country', 'countries')}.")
+    lines.append(f"Nationality words point to {count(countries_named, 'country', 'countries')}.")
     pairs = cooccurrence(entities)
     if len(pairs):
         pair = pairs.iloc[0]
         lines.append(f"Most often named together: {pair['entity_a']} and {pair['entity_b']}, in "
-                     f"{_count(pair['count'], 'sentence')}.")
+                     f"{count(pair['count'], 'sentence')}.")
     return Findings(lines)
 
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"

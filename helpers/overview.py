@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.analysis import Analysis
-from helpers.display import Findings
+from helpers.display import Findings, count
 
 
 def article_overview(analysis: Analysis) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def findings(analysis: Analysis) -> Findings:
     """The corpus notebook's closing findings, computed from the tables."""
     articles = analysis.articles
     known = coverage(analysis)
-    lines = [f"{_count(len(articles), 'article')}, {int(articles['n_words'].sum()):,} words, "
+    lines = [f"{count(len(articles), 'article')}, {int(articles['n_words'].sum()):,} words, "
              f"{len(analysis.paragraphs):,} paragraphs and {len(analysis.sentences):,} sentences."]
     if len(articles):
         lengths = sentence_lengths(analysis)
@@ -98,8 +98,8 @@ def findings(analysis: Analysis) -> Findings:
         lines.append("No article has a date.")
     if known["outlets"]:
         top = articles["outlet"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
-        lines.append(f"{_count(known['outlets'], 'outlet')} named; the most frequent is {top.index[0]} "
-                     f"({_count(int(top.iloc[0]), 'article')}).")
+        lines.append(f"{count(known['outlets'], 'outlet')} named; the most frequent is {top.index[0]} "
+                     f"({count(int(top.iloc[0]), 'article')}).")
     else:
         lines.append("No outlet is named.")
     actions = analysis.problems["action"].value_counts()
@@ -108,9 +108,6 @@ def findings(analysis: Analysis) -> Findings:
                  if done else "No input was skipped, repaired or flagged.")
     return Findings(lines)
 
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _day(stamp: pd.Timestamp) -> str:

@@ -14,6 +14,8 @@ history, so the Axes repr would differ from the stored output.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,21 +26,24 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from helpers.display import clip_at_word, note, period_frequency
 
-FIGURE_WIDTH = 5.6  # inches
+FIGURE_WIDTH = 5.0  # inches
 DPI = 100
-MIN_FONT = 12  # points, for every text in a figure
-PHONE_WIDTH_PX = 360  # the width a figure gets on a 390-pixel screen, margins taken
+MIN_FONT = 13  # points, for every text in a figure
+# The width a figure gets in a rendered report on a 390-pixel phone screen (measured: 367 px
+# of the page's 390); at 13 points a 5-inch figure's text then shows at 9.5 points or more.
+PHONE_WIDTH_PX = 365
 plt.rcParams.update({
     "figure.figsize": (FIGURE_WIDTH, 3.4), "figure.dpi": DPI, "savefig.dpi": DPI,
     "font.size": MIN_FONT, "axes.titlesize": MIN_FONT + 1, "axes.labelsize": MIN_FONT,
     "xtick.labelsize": MIN_FONT, "ytick.labelsize": MIN_FONT, "legend.fontsize": MIN_FONT,
-    "figure.titlesize": MIN_FONT + 1, "axes.titleweight": "bold", "axes.titlelocation": "left",
+    "figure.titlesize": MIN_FONT + 1, 
     "axes.spines.top": False, "axes.spines.right": False, "figure.constrained_layout.use": True,
     "svg.hashsalt": "news-helpers",
 })
 COLOR = "#3b6ea8"
 OTHER_COLOR = "#9aa5b1"
 SERIES_COLORS = ("#3b6ea8", "#d1a054", "#4f9d69", "#b8505e", "#7b68a6", "#4aa3a8", "#8c6d46", "#6b7280")
+TITLE_CHARS = 46  # characters of a title line at MIN_FONT + 1 points, bold, on FIGURE_WIDTH
 LABEL_CHARS = 26  # category labels longer than this are clipped at a word
 
 
@@ -58,6 +63,27 @@ def _short(label, width: int = LABEL_CHARS) -> str:
     return clip_at_word(" ".join(str(label).split()), width).replace(" …", "…")
 
 
+def _title(ax, title: str) -> None:
+    """The figure's title at its left edge, above everything (an axes title starts after the
+    y labels and runs off a narrow figure), wrapped to the figure's width."""
+    ax.figure.suptitle(textwrap.fill(title, TITLE_CHARS), x=0.01, ha="left", fontweight="bold")
+
+
+def _fit_labels(ax) -> None:
+    """Widen the x axis until the labels written after the bars end inside the axes (the
+    layout engine does not see them, and a figure cropped wider would shrink on a phone)."""
+    renderer = ax.figure.canvas.get_renderer()
+    ax.set_xlim(0, ax.get_xlim()[1])
+    for _ in range(4):
+        ax.figure.draw_without_rendering()  # lays the figure out, so the axes have their final size
+        box = ax.get_window_extent(renderer)
+        right = max((text.get_window_extent(renderer).x1 for text in ax.texts), default=box.x1)
+        if right <= box.x1:
+            return
+        low, high = ax.get_xlim()
+        ax.set_xlim(low, high * (right - box.x0) / box.width * 1.02)
+
+
 def _integer_ticks(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
 
@@ -71,7 +97,8 @@ def histogram(values: pd.Series, title: str, xlabel: str, bins: int = 20, ax=Non
         return None
     ax = _axes(ax)
     ax.hist(present, bins=min(bins, max(int(present.nunique()), 1)), color=COLOR, edgecolor="white")
-    ax.set(title=title, xlabel=xlabel, ylabel="count")
+    _title(ax, title)
+    ax.set(xlabel=xlabel, ylabel="count")
     _integer_ticks(ax.yaxis)
     return ax
 
@@ -101,8 +128,9 @@ def bar_counts(counts: pd.Series, title: str, xlabel: str = "count", top: int = 
     ax.set_yticks(positions, labels)
     for y, value in zip(positions, values):
         ax.annotate(f"{value:,}", (value, y), xytext=(3, 0), textcoords="offset points", va="center")
-    ax.set(title=title, xlabel=xlabel)
-    ax.set_xlim(0, max(values) * 1.18)
+    _title(ax, title)
+    ax.set(xlabel=xlabel)
+    _fit_labels(ax)
     _integer_ticks(ax.xaxis)
     ax.tick_params(axis="y", length=0)
     return ax
@@ -126,7 +154,8 @@ def counts_over_time(dates: pd.Series, title: str, what: str = "articles", ax=No
     width = {"D": 0.8, "W": 5.5, "M": 24, "Y": 300}[freq]
     ax = _axes(ax)
     ax.bar(starts, counts.to_numpy(), width=width, align="edge", color=COLOR)
-    ax.set(title=title, ylabel=f"{what} per {name}")
+    _title(ax, title)
+    ax.set(ylabel=f"{what} per {name}")
     _date_axis(ax)
     _integer_ticks(ax.yaxis)
     return ax
@@ -161,7 +190,7 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, title: str, ax=None):
         if value:
             ax.text(column, row, f"{value:,}", ha="center", va="center",
                     color="white" if value > peak / 2 else "#111827")
-    ax.set(title=title)
+    _title(ax, title)
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
     return ax
@@ -173,7 +202,8 @@ def shares_over_time(shares: pd.DataFrame, title: str, ylabel: str = "share of m
     ax = _axes(ax)
     for color, column in zip(SERIES_COLORS, shares.columns):
         ax.plot(shares.index, shares[column].to_numpy(), marker="o", color=color, label=_short(column, 22))
-    ax.set(title=title, ylabel=ylabel)
+    _title(ax, title)
+    ax.set(ylabel=ylabel)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     _date_axis(ax)
     _legend_below(ax, len(shares.columns))
@@ -194,7 +224,7 @@ def shares_by_category(shares: pd.DataFrame, title: str, ax=None):
         if not np.isnan(value):
             ax.text(column, row, f"{value:.0f}%", ha="center", va="center",
                     color="white" if value > peak / 2 else "#111827")
-    ax.set(title=title)
+    _title(ax, title)
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
     return ax
@@ -218,11 +248,12 @@ def quoted_words_by_speaker(summary: pd.DataFrame, top: int = 12, ax=None):
     words = shown["direct_words"].to_numpy()
     ax.barh(positions, words, color=COLOR, height=0.7)
     ax.set_yticks(positions, [_short(who) for who in shown["who"]])
-    ax.set(title="Who is quoted, and how much", xlabel="words in direct quotes")
+    _title(ax, "Who is quoted, and how much")
+    ax.set(xlabel="words in direct quotes")
     for y, count, indirect in zip(positions, words, shown["indirect"]):
         label = f"{count:,}" + (f" (+{indirect} indirect)" if indirect else "")
         ax.annotate(label, (count, y), xytext=(3, 0), textcoords="offset points", va="center")
-    ax.set_xlim(0, max(words.max(), 1) * 1.6)
+    _fit_labels(ax)
     _integer_ticks(ax.xaxis)
     ax.tick_params(axis="y", length=0)
     return ax
@@ -253,10 +284,13 @@ def treaty_references_over_time(treaty_refs: pd.DataFrame, articles: pd.DataFram
              .groupby(["period", "treaty"]).size().unstack(fill_value=0)
              .reindex(every_period, fill_value=0))
     ax = _axes(ax)
+    starts = table.index.to_timestamp()
     for color, treaty in zip(SERIES_COLORS, leaders):
-        ax.plot(table.index.to_timestamp(), table[treaty].to_numpy(), marker="o", color=color,
-                label=_short(treaty, 30))
-    ax.set(title="Treaty references over time", ylabel=f"references per {name}")
+        values = table[treaty].to_numpy()
+        ax.plot(starts, values, color=color, linewidth=1.2, label=_short(treaty, 30))
+        ax.scatter(starts[values > 0], values[values > 0], color=color, s=22, zorder=3)  # periods with references
+    _title(ax, "Treaty references over time")
+    ax.set(ylabel=f"references per {name}")
     _date_axis(ax)
     _integer_ticks(ax.yaxis)
     ax.set_ylim(bottom=0)
@@ -276,7 +310,8 @@ def tone_arc(arc: pd.DataFrame, title: str = "Tone paragraph by paragraph", ax=N
     ax.bar(arc["paragraph"].to_numpy(), arc["score"].to_numpy(),
            color=[SENTIMENT_COLORS[label] for label in arc["label"]])
     ax.axhline(0, color="#374151", linewidth=0.8)
-    ax.set(title=title, xlabel="paragraph (0 is the headline)", ylabel="tone (−1 to 1)", ylim=(-1.05, 1.05))
+    _title(ax, title)
+    ax.set(xlabel="paragraph (0 is the headline)", ylabel="tone (−1 to 1)", ylim=(-1.05, 1.05))
     _integer_ticks(ax.xaxis)
     return ax
 
@@ -296,7 +331,8 @@ def entity_sentiment_bars(table: pd.DataFrame, title: str = "Sentiment towards e
             label="tone of its sentences (VADER)")
     ax.set_yticks(positions, [_short(name) for name in shown["entity"]])
     ax.axvline(0, color="#374151", linewidth=0.8)
-    ax.set(title=title, xlabel="−1 negative … 1 positive", xlim=(-1.05, 1.05))
+    _title(ax, title)
+    ax.set(xlabel="−1 negative … 1 positive", xlim=(-1.05, 1.05))
     ax.tick_params(axis="y", length=0)
     _legend_below(ax, 1)
     return ax
@@ -322,7 +358,8 @@ def stance_network(pairs: pd.DataFrame, rest: dict | None = None, title: str = "
                    color="#374151", s=12, zorder=3)
         for name, y in names.items():
             ax.text(x, y, _short(name, 18), ha=align, va="center")
-    ax.set(xlim=(-1.1, 2.1), ylim=(-1.1, rows - 0.2), title=title)
+    ax.set(xlim=(-1.1, 2.1), ylim=(-1.1, rows - 0.2))
+    _title(ax, title)
     ax.axis("off")
     ax.text(0, rows - 0.25, "speakers", ha="right", color="#6b7280")
     ax.text(1, rows - 0.25, "spoken about", ha="left", color="#6b7280")
@@ -351,7 +388,7 @@ def stance_heatmap(matrix: pd.DataFrame, title: str = "Balance of each speaker t
     for (row, column), value in pd.DataFrame(values).stack().dropna().items():
         ax.text(column, row, f"{value:+.1f}", ha="center", va="center",
                 color="white" if abs(value) > 0.6 else "#111827")
-    ax.set(title=title)
+    _title(ax, title)
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
     return ax

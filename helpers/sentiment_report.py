@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from helpers.display import Findings, clip_at_word
+from helpers.display import Findings, clip_at_word, count
 from helpers.quotes.tables import most_quoted
 from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, LEXICON_METHOD, explain_target, explain_tone,
                                explanation_html, score_targets_many)
@@ -25,10 +25,20 @@ def rows_by_level(analysis) -> pd.DataFrame:
                              ignore_index=True)
 
 
-def tone_arc(analysis, article_id: str | None = None) -> pd.DataFrame:
-    """Paragraph by paragraph tone of one article (default: the first), with an opening."""
+def arc_article(analysis) -> str | None:
+    """The article whose tone arc is shown: the one with most paragraphs (the first by id on a
+    tie), since an arc needs paragraphs to rise and fall."""
     paragraphs = analysis.sentiment[analysis.sentiment["level"] == "paragraph"]
-    article_id = article_id or paragraphs["article_id"].min()
+    if paragraphs.empty:
+        return None
+    sizes = paragraphs.groupby("article_id").size()
+    return sorted(sizes.index, key=lambda article: (-sizes[article], article))[0]
+
+
+def tone_arc(analysis, article_id: str | None = None) -> pd.DataFrame:
+    """Paragraph by paragraph tone of one article (default: `arc_article`), with an opening."""
+    paragraphs = analysis.sentiment[analysis.sentiment["level"] == "paragraph"]
+    article_id = article_id or arc_article(analysis)
     rows = paragraphs[paragraphs["article_id"] == article_id]
     text = analysis.articles.set_index("article_id").loc[article_id, "text"]
     return pd.DataFrame({
@@ -177,26 +187,27 @@ def findings(analysis, main: list[str], benchmark: dict | None = None) -> Findin
     table = analysis.sentiment
     articles = table[(table["level"] == "article") & table["flag"].isna()]
     counts = ", ".join(f"{n:,} {label}" for label, n in articles["label"].value_counts().sort_index().items())
-    lines = [f"{_count(len(articles), 'article')} judged; mean tone {articles['score'].mean():+.2f} ({counts})."]
+    lines = [f"{count(len(articles), 'article')} judged; mean tone {articles['score'].mean():+.2f} ({counts})."]
     arc = tone_arc(analysis)
     if len(arc) > 1:
         low, high = arc.loc[arc["score"].idxmin()], arc.loc[arc["score"].idxmax()]
-        article_id = table.loc[table["level"] == "paragraph", "article_id"].min()
-        title = analysis.articles.set_index("article_id").loc[article_id, "title"] or article_id
-        lines.append(f"In “{clip_at_word(title, 60)}”, the most negative paragraph is {low.paragraph} "
-                     f"({low.score:+.2f}: “{low.opening}”) and the most positive is {high.paragraph} "
-                     f"({high.score:+.2f}).")
+        title = analysis.articles.set_index("article_id").loc[arc_article(analysis), "title"] or arc_article(analysis)
+        extremes = ([f"the most negative paragraph is {low.paragraph} ({low.score:+.2f}: “{low.opening}”)"]
+                    if low.score < 0 else []) + ([f"the most positive is {high.paragraph} ({high.score:+.2f})"]
+                                                 if high.score > 0 else [])
+        if extremes:
+            lines.append(f"In the longest article, “{clip_at_word(title, 60)}”, {' and '.join(extremes)}.")
     speakers = speaker_tone(analysis)
     leader = most_quoted(analysis.quotes)
     if leader is not None and leader in set(speakers["speaker"]):
         top = speakers[speakers["speaker"] == leader].iloc[0]
-        lines.append(f"The most quoted named speaker, {top.speaker}, has {_count(top.quotes, 'quote')} with mean "
+        lines.append(f"The most quoted named speaker, {top.speaker}, has {count(top.quotes, 'quote')} with mean "
                      f"tone {top.mean_tone:+.2f}.")
     entities = entity_sentiment(analysis)
     for row in entities[entities["entity"].isin(main)].itertuples():
-        lines.append(f"Towards {row.entity}: {row.target_label} ({row.target:+.2f}, {_count(row.mentions, 'mention')}); "
+        lines.append(f"Towards {row.entity}: {row.target_label} ({row.target:+.2f}, {count(row.mentions, 'mention')}); "
                      f"the tone of its sentences is {row.tone_label} ({row.tone:+.2f}).")
-    lines.append(f"The two methods disagree on {len(disagreements(entities)):,} of {_count(len(entities), 'entity', 'entities')}.")
+    lines.append(f"The two methods disagree on {len(disagreements(entities)):,} of {count(len(entities), 'entity', 'entities')}.")
     method = target_method(analysis)
     if benchmark and method in benchmark.get("results", {}).get("rw-test", {}):
         scores = benchmark["results"]["rw-test"]
@@ -205,6 +216,3 @@ def findings(analysis, main: list[str], benchmark: dict | None = None) -> Findin
                      f"always neutral {scores['always-neutral']['macro_f1']:.2f}).")
     return Findings(lines)
 
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"

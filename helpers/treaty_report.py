@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import pandas as pd
 
-from helpers.display import Findings
+from helpers.display import Findings, count
 from helpers.treaty_texts import WORD, _comparable, who_invokes
 
 OUTSIDE_QUOTES = "(the outlet, outside quotes)"
@@ -134,30 +134,27 @@ def findings(analysis, wording: pd.DataFrame | None = None) -> Findings:
     """The treaty notebook's closing findings, computed from its tables."""
     refs = analysis.treaty_refs
     if refs.empty:
-        return Findings([f"No treaty is referred to in the {_count(len(analysis.articles), 'article')} "
+        return Findings([f"No treaty is referred to in the {count(len(analysis.articles), 'article')} "
                          "of this corpus (only instruments in the treaty list are found)."])
-    lines = [f"{_count(len(refs), 'treaty reference')} to {_count(refs['treaty_id'].nunique(), 'instrument')} "
-             f"in {_count(refs['article_id'].nunique(), 'article')} of {len(analysis.articles):,}."]
+    lines = [f"{count(len(refs), 'treaty reference')} to {count(refs['treaty_id'].nunique(), 'instrument')} "
+             f"in {count(refs['article_id'].nunique(), 'article')} of {len(analysis.articles):,}."]
     top = treaty_summary(refs).iloc[0]
-    lines.append(f"Most cited: {top['treaty']} ({_count(top['references'], 'reference')} in "
-                 f"{_count(top['articles'], 'article')}).")
+    lines.append(f"Most cited: {top['treaty']} ({count(top['references'], 'reference')} in "
+                 f"{count(top['articles'], 'article')}).")
     provisions = provision_summary(refs)
     if not provisions.empty:
         top = provisions.iloc[0]
-        lines.append(f"{_count(len(provisions), 'provision')} cited; most often {top['provision']} of the "
+        lines.append(f"{count(len(provisions), 'provision')} cited; most often {top['provision']} of the "
                      f"{top['treaty']} ({top['references']:,}).")
     invokers = who_invokes(refs, analysis.quotes)
     if len(invokers):
         inside = invokers["quote_id"].notna()
         speakers = (invokers.loc[inside, "speaker_name"].dropna().value_counts().sort_index()
                     .sort_values(ascending=False, kind="stable"))
-        lines.append(f"{inside.sum():,} of {_count(len(invokers), 'reference')} sit inside quotes"
+        lines.append(f"{inside.sum():,} of {count(len(invokers), 'reference')} sit inside quotes"
                      + (f"; {speakers.index[0]} invokes treaties most ({speakers.iloc[0]:,})." if len(speakers) else "."))
     if wording is not None:
-        lines.append(f"{_count(len(wording), 'quote')} reproduce treaty wording; "
+        lines.append(f"{count(len(wording), 'quote')} reproduce treaty wording; "
                      f"{int((wording['score'] == 1).sum()):,} match the official text exactly.")
     return Findings(lines)
 
-
-def _count(number: int, singular: str) -> str:
-    return f"{number:,} {singular if number == 1 else singular + 's'}"

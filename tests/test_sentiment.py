@@ -238,7 +238,7 @@ def test_notebook_helpers_on_the_seed(seed_analysis):
     assert sentiment_report.main_entities(seed_analysis) == ["North Atlantic Treaty Organization", "Ukraine", "Russia"]
     lines = sentiment_report.findings(seed_analysis, ["Russia"])
     assert lines[0].startswith("1 article judged") and any(l.startswith("Towards Russia") for l in lines)
-    assert lines[1].startswith("In “Blinken: NATO Looking at More Permanent Troop Deployments")
+    assert lines[1].startswith("In the longest article, “Blinken: NATO Looking at More Permanent Troop")
     mentions = sentiment_report.mention_sentiment(seed_analysis, ["Russia"])
     explained = sentiment_report.explained_mentions(seed_analysis, mentions, limit=2)
     assert len(explained) == 2 and all("strongest words" in caption for caption, _, _ in explained)

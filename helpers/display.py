@@ -203,6 +203,11 @@ def _kind(name: str, values: pd.Series) -> str:
     return "text"
 
 
+def signed(value: float, decimals: int = 2) -> str:
+    """A score as prose writes it: "+0.26", "−0.22", and "0.00" rather than "-0.00"."""
+    return _number(float(value), decimals, True)
+
+
 def _number(value: float, decimals: int, signed: bool) -> str:
     """A float with thousands separators; scores carry their sign and a true minus."""
     text = f"{value:+,.{decimals}f}" if signed and round(value, decimals) != 0 else f"{value:,.{decimals}f}"

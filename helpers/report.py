@@ -174,11 +174,12 @@ _PAGE = """<!DOCTYPE html>
 <title>News analysis: {name}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: #f6f7f9; color: #1f2933; }}
-header {{ background: #1f3a5f; color: white; padding: 1.5rem 1rem; }}
+header {{ background: #1f3a5f; color: white; padding: 1.5rem 1rem; overflow-wrap: anywhere; }}
 header h1 {{ margin: 0 0 .3rem; font-size: 1.5rem; }}
 main {{ max-width: 60rem; margin: 0 auto; padding: 1rem; display: grid; gap: 1rem;
-        grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); }}
-.card {{ background: white; border-radius: .5rem; padding: 1rem; box-shadow: 0 1px 3px rgba(0,0,0,.12); }}
+        grid-template-columns: repeat(auto-fill, minmax(min(17rem, 100%), 1fr)); }}
+.card {{ background: white; border-radius: .5rem; padding: 1rem; box-shadow: 0 1px 3px rgba(0,0,0,.12);
+         overflow-wrap: anywhere; min-width: 0; }}
 .card h2 {{ font-size: 1.1rem; margin-top: 0; }}
 .card a {{ color: #1f3a5f; }}
 .failed {{ color: #b42318; font-weight: bold; }}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from helpers.display import Findings, clip_at_word, count
+from helpers.display import Findings, clip_at_word, count, signed
 from helpers.quotes.tables import most_quoted
 from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, LEXICON_METHOD, explain_target, explain_tone,
                                explanation_html, score_targets_many)
@@ -171,9 +171,9 @@ def explained_mentions(analysis, mentions: pd.DataFrame, limit: int = 3) -> list
         text = texts[row.article_id]
         weights = explain_target(text, row.start_char, row.end_char, method)
         strongest = sorted(weights, key=lambda item: (-abs(item[2]), item[0]))[:3]
-        caption = (f"{row.canonical} in sentence {row.sentence}: {row.sentiment} ({row.score:+.2f}); "
+        caption = (f"{row.canonical} in sentence {row.sentence}: {row.sentiment} ({signed(row.score)}); "
                    "strongest words: "
-                   + ", ".join(f"“{text[start:end]}” {weight:+.2f}" for start, end, weight in strongest) + ".")
+                   + ", ".join(f"“{text[start:end]}” {signed(weight)}" for start, end, weight in strongest) + ".")
         sentence = text[row.sentence_start:row.sentence_end]
         shown.append((caption,
                       explanation_html(text, weights, row.sentence_start, row.sentence_end,
@@ -187,13 +187,13 @@ def findings(analysis, main: list[str], benchmark: dict | None = None) -> Findin
     table = analysis.sentiment
     articles = table[(table["level"] == "article") & table["flag"].isna()]
     counts = ", ".join(f"{n:,} {label}" for label, n in articles["label"].value_counts().sort_index().items())
-    lines = [f"{count(len(articles), 'article')} judged; mean tone {articles['score'].mean():+.2f} ({counts})."]
+    lines = [f"{count(len(articles), 'article')} judged; mean tone {signed(articles['score'].mean())} ({counts})."]
     arc = tone_arc(analysis)
     if len(arc) > 1:
         low, high = arc.loc[arc["score"].idxmin()], arc.loc[arc["score"].idxmax()]
         title = analysis.articles.set_index("article_id").loc[arc_article(analysis), "title"] or arc_article(analysis)
-        extremes = ([f"the most negative paragraph is {low.paragraph} ({low.score:+.2f}: “{low.opening}”)"]
-                    if low.score < 0 else []) + ([f"the most positive is {high.paragraph} ({high.score:+.2f})"]
+        extremes = ([f"the most negative paragraph is {low.paragraph} ({signed(low.score)}: “{low.opening}”)"]
+                    if low.score < 0 else []) + ([f"the most positive is {high.paragraph} ({signed(high.score)})"]
                                                  if high.score > 0 else [])
         if extremes:
             lines.append(f"In the longest article, “{clip_at_word(title, 60)}”, {' and '.join(extremes)}.")
@@ -202,11 +202,11 @@ def findings(analysis, main: list[str], benchmark: dict | None = None) -> Findin
     if leader is not None and leader in set(speakers["speaker"]):
         top = speakers[speakers["speaker"] == leader].iloc[0]
         lines.append(f"The most quoted named speaker, {top.speaker}, has {count(top.quotes, 'quote')} with mean "
-                     f"tone {top.mean_tone:+.2f}.")
+                     f"tone {signed(top.mean_tone)}.")
     entities = entity_sentiment(analysis)
     for row in entities[entities["entity"].isin(main)].itertuples():
-        lines.append(f"Towards {row.entity}: {row.target_label} ({row.target:+.2f}, {count(row.mentions, 'mention')}); "
-                     f"the tone of its sentences is {row.tone_label} ({row.tone:+.2f}).")
+        lines.append(f"Towards {row.entity}: {row.target_label} ({signed(row.target)}, {count(row.mentions, 'mention')}); "
+                     f"the tone of its sentences is {row.tone_label} ({signed(row.tone)}).")
     lines.append(f"The two methods disagree on {len(disagreements(entities)):,} of {count(len(entities), 'entity', 'entities')}.")
     method = target_method(analysis)
     if benchmark and method in benchmark.get("results", {}).get("rw-test", {}):

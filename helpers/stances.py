@@ -16,7 +16,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from helpers.display import Findings
+from helpers.display import Findings, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
 from helpers.sentiment import FAST_TARGET_METHOD, LABELS, load_target_model, score_mentions
 from helpers.structure import Context
@@ -203,6 +203,6 @@ def findings(analysis) -> Findings:
         if not pairs.empty:
             row = pairs.iloc[0]
             lines.append(f"Most {side}: {row.speaker} about {row.target} ({row.statements} statement(s), "
-                         f"{row.negative} negative, {row.positive} positive; balance {row.balance:+.2f}, "
-                         f"95% interval {row.low:+.2f} to {row.high:+.2f}).")
+                         f"{row.negative} negative, {row.positive} positive; balance {signed(row.balance)}, "
+                         f"95% interval {signed(row.low)} to {signed(row.high)}).")
     return Findings(lines)

@@ -216,14 +216,14 @@ def _number(value: float, decimals: int, signed: bool) -> str:
 
 def _signed(name: str) -> bool:
     """Columns of scores from −1 to 1, where the sign is the point."""
-    return bool(re.search(r"score|tone|target|balance|sentiment", name, re.I)) and "label" not in name
+    return bool(re.fullmatch(r"(mean[ _])?(score|tone|target|balance|sentiment)|low|high", name, re.I))
 
 
 def _looks_counted(name: str) -> bool:
     """Whole-number floats are counts (a pivot's NaN made them floats) unless the column is a
     score, share or mean, where 1.00 should stay 1.00."""
-    return not re.search(r"score|tone|balance|mean|share|%|rate|ratio|f1|precision|recall|accuracy|target|low|high",
-                         name, re.I)
+    return not re.search(r"\b(score|tone|balance|mean|share|rate|ratio|f1|precision|recall|accuracy|low|high)\b|%|^target$",
+                         name.replace("_", " "), re.I)
 
 
 def _auto_decimals(values: pd.Series) -> int:

@@ -24,6 +24,8 @@ def test_numbers_dates_and_missing_values_read_as_a_person_would_write_them():
     for raw in ("NaN", "&lt;NA&gt;", "NaT", "343.0", "00:00"):
         assert raw not in html
     assert 'class="nh-num"' in html
+    counts = table(pd.DataFrame({"targets": [343.0, np.nan], "macro-F1": [0.7612, 0.5]}), "Counts")._repr_html_()
+    assert cells(counts) == ["343", "0.76", "", "0.50"]  # a count is no score: no sign
 
 
 def test_long_text_is_clipped_at_a_word_with_the_whole_text_a_hover_or_tap_away():

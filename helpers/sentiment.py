@@ -37,7 +37,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer

@@ -18,6 +18,7 @@ import pandas as pd
 
 from helpers.display import Findings, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
+from helpers.quotes import find_pieces, quoted_tokens
 from helpers.sentiment import FAST_TARGET_METHOD, LABELS, load_target_model, score_mentions
 from helpers.structure import Context
 
@@ -32,7 +33,7 @@ def extract_stances(context: Context) -> list[dict]:
     quotes = context.tables.get("quotes") or []
     if not quotes:
         return []
-    references = References(context, context.identity)
+    references = References(context, context.identity, quoted_tokens(context.doc, find_pieces(context.text, context.paragraphs)))
     statements = []
     for quote in quotes:
         found = [ref for ref in references.within(quote["start_char"], quote["end_char"], quote.get("speaker_name"))
@@ -57,7 +58,7 @@ def extract_stances(context: Context) -> list[dict]:
 def _speaks_for(context: Context, quote: dict, ref: Reference) -> bool:
     """Whether the target is the speaker's own side as the attribution names it ("a Pentagon
     spokesman" speaking of the Pentagon)."""
-    if ref.pronoun:
+    if ref.form != "name":
         return False
     described = " ".join(filter(None, (quote.get("speaker"), quote.get("speaker_role")))).lower()
     return bool(described) and (context.text[ref.start:ref.end].lower() in described

@@ -78,6 +78,37 @@ def test_he_is_someone_else_than_the_speaker(nlp):
     assert targets["John Petrie"]["label"] == "negative"
 
 
+def test_he_in_reported_speech_is_the_speaker(nlp):
+    text = ("Race tightens\n\n"
+            "Governor John Petrie spoke on Tuesday. Senator Mark Holloway said that he would "
+            "never work with the governor's allies.")
+    targets = by_target(analyse_text(text, nlp)["stances"])
+    assert "John Petrie" not in {row["target"] for row in targets.values()
+                                 if text[row["target_start_char"]:row["target_end_char"]] == "he"}
+
+
+def test_descriptions_resolve_through_the_identity_layer(nlp):
+    text = ("Inquiry widens\n\n"
+            "The Federal Bureau of Investigation opened a case in March. Lawmakers also questioned "
+            "Petra Lind, the former mayor, last week.\n\n"
+            "Senator Mark Holloway said that the bureau had failed and that the former mayor "
+            "should apologise.")
+    targets = by_target(analyse_text(text, nlp)["stances"])
+    bureau = targets["Federal Bureau of Investigation"]
+    assert text[bureau["target_start_char"]:bureau["target_end_char"]] == "the bureau"
+    assert text[targets["Petra Lind"]["target_start_char"]:targets["Petra Lind"]["target_end_char"]] \
+        == "the former mayor"
+
+
+def test_group_words_describing_a_person_are_no_target(nlp):
+    text = ("Race tightens\n\n"
+            "“The Democratic front-runner cannot win,” said Senator Mark Holloway. "
+            "“Our Polish friends know it.”")
+    targets = {row["target"] for row in analyse_text(text, nlp)["stances"]}
+    assert "Democratic Party" not in targets and "Democratic" not in targets
+    assert "Polish" in targets
+
+
 def test_corpus_renaming_reaches_speakers_and_person_targets():
     table = tables.frame("stances", [
         {"article_id": "a", "quote_id": "a-q001", "speaker_name": "Brown", "speaker_type": "person",

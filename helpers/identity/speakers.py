@@ -26,7 +26,7 @@ from spacy.tokens import Token
 
 from helpers.identity.article import ArticleIdentity, Person, given_name_form
 from helpers.identity.mentions import SUBJECT_DEPS
-from helpers.identity.names import alias_key, aliases, first_name_genders, name_words, speaker_words
+from helpers.identity.names import alias_key, aliases, countries, first_name_genders, name_words, speaker_words
 from helpers.structure import Context
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
@@ -107,6 +107,35 @@ class SpeakerResolver:
         if kind == "document":
             return Speaker(None, self.text[start:end], "document")  # "the report": unnamed
         return Speaker(None, None, "unknown")
+
+    def described(self, start: int, end: int):
+        """Who a definite description stands for, only where the article leaves no doubt:
+        "the former president" is the latest person named with that role, "the bureau" the
+        latest organisation whose name holds the noun (the Federal Bureau of Investigation),
+        "the country" the country named last; a `Person` or a `Named` entity, else None."""
+        head = self._head(start, end)
+        kind = self.words.get(head.lower_)
+        if kind == "role":
+            return self._by_role(start, end)
+        if kind == "organization":
+            organization = self._latest_organization(start, head.lower_)
+            if organization is not None and head.lower_ in organization.canonical.lower().split():
+                return organization
+        if kind == "country":
+            return self._latest_country(start)
+        return None
+
+    def _latest_country(self, start: int):
+        """"the country": the country named last before the description's sentence (a country
+        named in the same sentence is seldom the one meant: "people from Honduras entering the
+        country"), outside quotes, in the last few paragraphs."""
+        sentence_start = self.context.sentences[self.context.sentence_at(start)].start_char
+        paragraph = self.context.paragraph_at(start)
+        earlier = [n for n in self.identity.mentions
+                   if n.label == "GPE" and n.canonical in countries() and n.start < sentence_start
+                   and not self.quoted[self._token_at(n.start)]
+                   and self.context.paragraph_at(n.start) >= paragraph - DESCRIPTION_PARAGRAPHS]
+        return earlier[-1] if earlier else None
 
     def _written_name(self, head: Token) -> Speaker:
         """A name nobody tagged: an acronym or a known alias is an organisation ("IAAF"),

@@ -21,7 +21,7 @@ from helpers.identity import SpeakerResolver
 from helpers.identity.names import speaker_words
 from helpers.quotes.direct import direct_quotes
 from helpers.quotes.indirect import Report, headline_claim, indirect_speech
-from helpers.quotes.marks import find_pieces
+from helpers.quotes.marks import find_pieces, quoted_tokens
 from helpers.quotes.reader import Reader, cue_lexicon
 from helpers.quotes.tables import (cue_counts, findings, highlight_spans, kinds_by_speaker_type, most_quoted,
                                    most_quoted_article, quote_listing, speaker_summary, speakers_compared,
@@ -29,8 +29,8 @@ from helpers.quotes.tables import (cue_counts, findings, highlight_spans, kinds_
 from helpers.structure import Context
 
 __all__ = ["cue_counts", "cue_lexicon", "extract_quotes", "find_pieces", "findings", "highlight_spans",
-           "kinds_by_speaker_type", "most_quoted", "most_quoted_article", "quote_listing", "speaker_summary",
-           "speaker_words", "speakers_compared", "with_speaker_label"]
+           "kinds_by_speaker_type", "most_quoted", "most_quoted_article", "quote_listing", "quoted_tokens",
+           "speaker_summary", "speaker_words", "speakers_compared", "with_speaker_label"]
 
 
 def extract_quotes(context: Context) -> list[dict]:

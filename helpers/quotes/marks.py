@@ -8,6 +8,8 @@ quote without closing it continues into the next one.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from dataclasses import dataclass
 
 OPENERS, CLOSERS, STRAIGHT = "“„«", "”»", '"'
@@ -112,3 +114,16 @@ def _piece(text: str, open_mark: int, close_mark: int | None, paragraph: int,
 
 
 # ---------------------------------------------------------------- one article
+
+
+def quoted_tokens(doc, pieces: list[Piece]) -> list[bool]:
+    """Per token of `doc`: whether it lies inside a quoted piece, its marks included."""
+    starts = [token.idx for token in doc]
+    quoted = [False] * len(doc)
+    for piece in pieces:
+        last = piece.close_mark if piece.close_mark is not None else piece.end - 1
+        first_token = max(bisect_right(starts, piece.open_mark) - 1, 0)
+        last_token = max(bisect_right(starts, last) - 1, 0)
+        for index in range(first_token, last_token + 1):
+            quoted[index] = True
+    return quoted

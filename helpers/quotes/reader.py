@@ -17,7 +17,7 @@ from helpers.data_files import data_lines, data_rows
 from helpers.identity import ArticleIdentity, identify
 from helpers.identity.mentions import SUBJECT_DEPS
 from helpers.identity.names import name_words, speaker_words
-from helpers.quotes.marks import MARKS, Piece, find_pieces
+from helpers.quotes.marks import MARKS, Piece, find_pieces, quoted_tokens
 from helpers.structure import Context
 
 SENTENCE_END = {".", "!", "?"}
@@ -63,16 +63,8 @@ class Reader:
         self.identity: ArticleIdentity = identify(context)
         self.token_starts = [token.idx for token in self.doc]
         self.pieces = find_pieces(self.text, context.paragraphs)
-        self.quoted = self._quoted_tokens()
+        self.quoted = quoted_tokens(self.doc, self.pieces)
         self.people = [p for p in self.identity.people if not self.in_quote(p.start)]
-
-    def _quoted_tokens(self) -> list[bool]:
-        quoted = [False] * len(self.doc)
-        for piece in self.pieces:
-            last = piece.close_mark if piece.close_mark is not None else piece.end - 1
-            for index in range(self.token_at(piece.open_mark), self.token_at(last) + 1):
-                quoted[index] = True
-        return quoted
 
     def token_at(self, char: int) -> int:
         return max(bisect_right(self.token_starts, char) - 1, 0)

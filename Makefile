@@ -34,12 +34,24 @@ browser:
 		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
 		|| echo "chromium is not installed and could not be: the browser tests will skip"
 
+# JupyterLab on the notebooks. Options: LAB_PORT=8899, LAB_BROWSER=no (none is opened anyway
+# where there is no display), LAB_ARGS="--ip 0.0.0.0 ..." for anything else jupyter lab takes.
+# Run as root (a container), it adds --allow-root, which jupyter otherwise demands.
+LAB_PORT ?=
+LAB_BROWSER ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),yes,no)
+LAB_ARGS ?=
+LAB_OPTIONS = $(if $(filter 0,$(shell id -u)),--allow-root) $(if $(LAB_PORT),--port $(LAB_PORT)) \
+	$(if $(filter no,$(LAB_BROWSER)),--no-browser) $(LAB_ARGS)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(strip $(LAB_OPTIONS)) notebooks/
 
 # Re-executes every notebook in place on the sample corpus, storing the outputs nbval checks.
+# Kernels talk over local sockets in a private folder (no TCP, so no warning about it).
 notebooks: $(STAMP)
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False notebooks/[0-9]*.ipynb
+	ipc=$$(mktemp -d) && $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --KernelManager.transport=ipc --KernelManager.ip=$$ipc/kernel \
+		notebooks/[0-9]*.ipynb; status=$$?; rm -rf $$ipc; exit $$status
 
 # Every benchmark (each needs ../shared and says so without it); refreshes benchmarks/results/.
 benchmarks: $(STAMP)

@@ -12,8 +12,13 @@ import warnings
 from pathlib import Path
 
 from helpers.articles import InputError
+from helpers.exports import ROLES
 from helpers.pipeline import ModelError
 from helpers.sentiment import ACCURATE_TARGET_METHOD, FAST_TARGET_METHOD, TARGET_MODELS
+
+
+ROLE_HELP = {"text": "text", "title": "headline", "date": "publication date",
+             "outlet": "outlet", "url": "address", "id": "identifier"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("report", help="run every notebook and render HTML")
     report.add_argument("--corpus", default="seeds", help="articles to analyse (default: seeds)")
     report.add_argument("--out", default=Path("reports"), type=Path, help="folder for the HTML")
+    for command in (analyze, report):
+        fields = command.add_argument_group(
+            "field names", "for JSON and CSV exports whose fields the usual names miss; a dotted "
+            "path reaches into nested objects (content.rendered); records without the field fall "
+            "back to the usual names")
+        for role in ROLES:
+            fields.add_argument(f"--{role}-field", metavar="NAME", dest=f"{role}_field",
+                                help=f"the field holding each article's {ROLE_HELP[role]}")
 
     args = parser.parse_args(argv)
     try:
@@ -64,7 +77,7 @@ def _analyze(args) -> int:
     counts = write_analysis(args.inputs, args.out, model=args.model, workers=args.workers,
                             dask=args.dask, cache=not args.no_cache,
                             chunk_chars=args.chunk_chars or CHUNK_CHARS,
-                            target_method=args.target_sentiment)
+                            target_method=args.target_sentiment, fields=_fields(args))
     sizes = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     print(f"wrote {sizes} to {args.out}", file=sys.stderr)
     return 0
@@ -76,7 +89,11 @@ def _report(args) -> int:
     if not Path(args.corpus).exists():
         raise InputError(f"no such file or folder: {args.corpus}")
     _check_writable(args.out)
-    return 0 if build_report(args.corpus, args.out) else 1
+    return 0 if build_report(args.corpus, args.out, fields=_fields(args)) else 1
+
+
+def _fields(args) -> dict[str, str]:
+    return {role: name for role in ROLES if (name := getattr(args, f"{role}_field"))}
 
 
 def _check_writable(folder: str | Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.analysis import Analysis
+from helpers.display import Findings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -23,6 +24,22 @@ SEED_ARTICLE = ROOT / "seeds" / "000_badd61db92428ef2.txt"
 def load_results(folder: Path = RESULTS) -> dict[str, dict]:
     """Every benchmark's results, by file name without `.json`."""
     return {path.stem: json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))}
+
+
+BENCHMARKS = {"quotes_polnear": "quotes and speakers (PolNeAR)", "identity": "who is who (blind sets)",
+              "entities": "entities (BBC News)", "treaties": "treaty references",
+              "sentiment": "sentiment (NewsMTSC)", "sentiment_cv": "the fast sentiment model's settings",
+              "sentiment_cv_minilm": "the accurate sentiment model's settings", "stance": "stances",
+              "throughput": "speed"}
+
+
+def results_note(results: dict[str, dict]) -> str:
+    """One sentence naming the benchmarks whose results were found."""
+    if not results:
+        return "No benchmark results were found: run `make benchmarks` (it needs the gold data in ../shared)."
+    names = [BENCHMARKS.get(name, name) for name in sorted(results, key=lambda n: list(BENCHMARKS).index(n)
+                                                             if n in BENCHMARKS else len(BENCHMARKS))]
+    return f"Results of {len(names)} benchmarks were read: {', '.join(names)}."
 
 
 def _expected(table: str) -> pd.DataFrame:
@@ -243,8 +260,10 @@ def throughput_figures(results: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def headline_findings(results: dict[str, dict]) -> list[str]:
-    """One sentence per analysis, from whichever benchmark results exist."""
+def findings(results: dict[str, dict], seed: Analysis | None = None) -> Findings:
+    """The accuracy notebook's closing findings: one sentence per analysis, from whichever
+    benchmark results exist, and with `seed` (the sample article analysed now) how many of
+    its hand-checked quotes have the right speaker."""
     lines = []
     if quotes := results.get("quotes_polnear"):
         split = "test" if "test" in quotes else "dev"
@@ -281,7 +300,11 @@ def headline_findings(results: dict[str, dict]) -> list[str]:
     if speed := results.get("throughput"):
         lines.append(f"Speed: the whole analysis runs at {speed['ratios']['analysis_vs_bare_spacy']:.0%} "
                      "of bare spaCy's throughput.")
-    return lines
+    if seed is not None:
+        right = seed_quote_check(seed)["right"]
+        lines.append(f"On the sample article, {int(right.sum())} of {len(right)} hand-checked quotes have "
+                     "the right speaker.")
+    return Findings(lines)
 
 
 def sentiment_confusion(results: dict, split: str = "rw-test") -> pd.DataFrame:

@@ -119,3 +119,22 @@ class Analysis:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables().items())
         return f"Analysis({sizes})"
+
+    def describe(self) -> str:
+        """The run in one sentence: what was read, with which pipeline, and what was found."""
+        def count(frame: pd.DataFrame, singular: str, plural: str | None = None) -> str:
+            return f"{len(frame):,} {singular if len(frame) == 1 else plural or singular + 's'}"
+
+        found = ", ".join([count(self.quotes, "quote"), count(self.entities, "entity mention"),
+                           count(self.treaty_refs, "treaty reference"), count(self.stances, "stance")])
+        sentence = (f"{count(self.articles, 'article')} ({int(self.articles['n_words'].sum()):,} words) "
+                    f"analysed{f' with {self.model}' if self.model else ''}: {found}.")
+        if len(self.problems):
+            sentence += f" {count(self.problems, 'input')} skipped, repaired or flagged (see the problems table)."
+        return sentence
+
+    def _repr_markdown_(self) -> str:
+        """What a notebook shows for an analysis: the sentence of `describe`, not a repr."""
+        from helpers.display import escape_markdown
+
+        return escape_markdown(self.describe())

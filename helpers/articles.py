@@ -20,24 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.exports import (ROLES, FieldError, check_fields, clean_body, clean_title,
+                             empty_text_fields, pick, strip_boilerplate)
+
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".csv", ".html", ".htm")
 METADATA_FILE = "metadata.csv"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
-# Field names that JSON and CSV exports of news commonly use (NewsAPI, GDELT, Common Crawl
-# news extractors, newspaper3k/news-please, Kaggle news sets), checked case-insensitively in order.
-FIELD_NAMES = {
-    "text": ("text", "body", "content", "article", "full_text", "fulltext", "maintext",
-             "article_text", "articlebody", "story", "text_content", "body_text"),
-    "title": ("title", "headline", "heading", "head", "name_of_article"),
-    "date": ("date", "published", "published_at", "publishedat", "publish_date", "pubdate",
-             "date_publish", "date_published", "publication_date", "datetime", "created_at",
-             "timestamp", "time"),
-    "outlet": ("outlet", "source", "publisher", "publication", "site_name", "sitename",
-               "source_name", "newspaper", "media", "domain"),
-    "url": ("url", "link", "href", "source_url", "permalink", "uri", "web_url"),
-    "id": ("article_id", "id", "guid", "uuid", "doc_id", "_id", "key"),
-}
+# Short bodies are kept but flagged: under this many words (headline aside) an item is more
+# likely a photo caption, a teaser or a stub than an article.
+SHORT_WORDS = 40
 LIST_KEYS = ("articles", "data", "items", "results", "documents", "docs", "records")
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
@@ -174,12 +166,18 @@ def _is_metadata_file(path: Path) -> bool:
 
 # --- reading --------------------------------------------------------------------------------
 
-def iter_articles(inputs, problems: Problems) -> Iterator[dict]:
+def iter_articles(inputs, problems: Problems, fields: dict[str, str] | None = None) -> Iterator[dict]:
     """Article records from `inputs`, one at a time, each once.
 
-    Articles whose text was already seen are reported as `duplicate`; an id already taken by
-    another text gets a numbered suffix.
+    `fields` names the export's fields by role ({"text": "summary", "outlet": "rights"};
+    dotted paths reach into nested objects); a record without them falls back to the usual
+    names. Articles whose text was already seen are reported as `duplicate`; an id already
+    taken by another text gets a numbered suffix; a very short body is flagged.
     """
+    try:
+        fields = check_fields(fields)
+    except FieldError as error:
+        raise InputError(str(error)) from None
     files = resolve_inputs(inputs)
     seen_texts: dict[str, str] = {}
     seen_ids: set[str] = set()
@@ -188,7 +186,8 @@ def iter_articles(inputs, problems: Problems) -> Iterator[dict]:
         if _is_metadata_file(path):
             continue
         metadata = _metadata_beside(path, metadata_cache, problems)
-        for record in read_file(path, problems, metadata):
+        for record in read_file(path, problems, metadata, fields):
+            noted = record.pop("_noted", False)
             digest = text_hash(record["text"])
             if digest in seen_texts:
                 problems.add(record["source_path"], "duplicate",
@@ -204,12 +203,23 @@ def iter_articles(inputs, problems: Problems) -> Iterator[dict]:
                              "repaired")
                 record["article_id"] = f"{article_id}-{suffix}"
             record["date"] = _iso_date(record["date"], record["source_path"], problems)
+            if not noted:
+                _flag_if_short(record, problems)
             seen_ids.add(record["article_id"])
             seen_texts[digest] = record["article_id"]
             yield record
 
 
-def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None = None) -> list[dict]:
+def _flag_if_short(record: dict, problems: Problems) -> None:
+    body_words = record["n_words"] - (count_words(record["title"]) if record["text"].startswith(record["title"]) else 0)
+    if body_words < SHORT_WORDS:
+        problems.add(record["source_path"], "short",
+                     f"{body_words} word{'s' if body_words != 1 else ''} besides the headline: a caption, "
+                     "teaser or stub rather than an article; kept", "flagged")
+
+
+def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None = None,
+              fields: dict[str, str] | None = None) -> list[dict]:
     """Article records from one file; problems are reported, never raised."""
     source = str(path)
     suffix = path.suffix.lower()
@@ -234,9 +244,12 @@ def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None =
     text = decode(data, source, problems)
     if text is None:
         return []
-    reader = {".txt": _read_txt, ".json": _read_json, ".jsonl": _read_jsonl,
-              ".csv": _read_csv, ".html": _read_html, ".htm": _read_html}[suffix]
-    return reader(text, path, problems, metadata or {})
+    if suffix == ".txt":
+        return _read_txt(text, path, problems, metadata or {})
+    if suffix in (".html", ".htm"):
+        return _read_html(text, path, problems)
+    reader = {".json": _read_json, ".jsonl": _read_jsonl, ".csv": _read_csv}[suffix]
+    return reader(text, path, Records(path, problems, check_fields(fields)))
 
 
 def _read_txt(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
@@ -249,58 +262,59 @@ def _read_txt(text: str, path: Path, problems: Problems, metadata: dict) -> list
                      extra.get("source"), extra.get("url"))]
 
 
-def _read_json(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
+def _read_json(text: str, path: Path, records: Records) -> list[dict]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.add(str(path), "malformed", f"not valid JSON: {error.msg} at line {error.lineno}",
-                     "skipped")
+        records.problems.add(str(path), "malformed",
+                             f"not valid JSON: {error.msg} at line {error.lineno}", "skipped")
         return []
     if isinstance(data, dict):
         nested = next((data[k] for k in data if k.lower() in LIST_KEYS and isinstance(data[k], list)),
                       None)
-        if nested is not None and _field(data, "text") is None:
+        if nested is not None and pick(data, "text", records.fields).value is None:
             data = nested
     if isinstance(data, dict):
-        record = _from_mapping(data, path.stem, str(path), problems)
-        return [record] if record else []
+        return records.read([(None, data)])
     if not isinstance(data, list):
-        problems.add(str(path), "malformed", "JSON holds neither an article object nor a list",
-                     "skipped")
+        records.problems.add(str(path), "malformed",
+                             "JSON holds neither an article object nor a list", "skipped")
         return []
-    return _from_records(enumerate(data, 1), path, problems)
+    return records.read(list(enumerate(data, 1)))
 
 
-def _read_jsonl(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
-    def records():
-        for number, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.add(f"{path}#{number}", "malformed", f"not valid JSON: {error.msg}",
-                             "skipped")
-    return _from_records(records(), path, problems)
+def _read_jsonl(text: str, path: Path, records: Records) -> list[dict]:
+    numbered = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            numbered.append((number, json.loads(line)))
+        except json.JSONDecodeError as error:
+            records.problems.add(f"{path}#{number}", "malformed", f"not valid JSON: {error.msg}",
+                                 "skipped")
+    return records.read(numbered)
 
 
-def _read_csv(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
+def _read_csv(text: str, path: Path, records: Records) -> list[dict]:
     csv.field_size_limit(MAX_FILE_BYTES)
     try:
         reader = csv.DictReader(io.StringIO(text))
         columns = reader.fieldnames or []
         rows = list(reader)
     except csv.Error as error:
-        problems.add(str(path), "malformed", f"not valid CSV: {error}", "skipped")
+        records.problems.add(str(path), "malformed", f"not valid CSV: {error}", "skipped")
         return []
-    if _field(dict.fromkeys(columns, "x"), "text") is None:
-        problems.add(str(path), "no-text-column",
-                     f"no text column among: {', '.join(columns) or '(none)'}", "skipped")
+    header = dict.fromkeys(columns, "x")
+    if pick(header, "text", records.fields).value is None and pick(header, "teaser", {}).value is None:
+        records.problems.add(str(path), "no-text-column",
+                             f"no text column among: {', '.join(columns) or '(none)'}; "
+                             "name yours with --text-field (fields= in Python)", "skipped")
         return []
-    return _from_records(((n + 2, row) for n, row in enumerate(rows)), path, problems)
+    return records.read([(n + 2, row) for n, row in enumerate(rows)])
 
 
-def _read_html(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
+def _read_html(text: str, path: Path, problems: Problems) -> list[dict]:
     import trafilatura  # slow to import; only HTML needs it
 
     document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
@@ -310,52 +324,113 @@ def _read_html(text: str, path: Path, problems: Problems, metadata: dict) -> lis
         problems.add(str(path), "empty", "no main text found in the HTML", "skipped")
         return []
     body = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
+    body, removed = strip_boilerplate(body)
+    _report_boilerplate(str(path), removed, problems)
     title = (document.title or "").strip()
     return [_article(path.stem, title, _with_title(title, body), str(path), document.date,
-                     document.sitename, document.url)]
+                     _outlet_name(document.sitename), document.url)]
 
 
-def _from_records(numbered: Iterable[tuple[int, object]], path: Path, problems: Problems) -> list[dict]:
-    records = list(numbered)
-    width = len(str(max((n for n, _ in records), default=1)))
-    found = []
-    for number, item in records:
-        source = f"{path}#{number}"
-        if not isinstance(item, dict):
-            problems.add(source, "malformed", "the record is not an object", "skipped")
-            continue
-        record = _from_mapping(item, f"{path.stem}-{number:0{width}d}", source, problems)
-        if record:
-            found.append(record)
-    return found
+@dataclass
+class Records:
+    """Turns the records of one JSON, JSONL or CSV file into articles, reporting per record
+    what was skipped or repaired, and once per file a field the user named that no record has."""
+
+    path: Path
+    problems: Problems
+    fields: dict[str, str]
+
+    def read(self, numbered: list[tuple[int | None, object]]) -> list[dict]:
+        width = len(str(max((n for n, _ in numbered if n is not None), default=1)))
+        found, objects, missing = [], 0, {role: 0 for role in self.fields}
+        for number, item in numbered:
+            source = str(self.path) if number is None else f"{self.path}#{number}"
+            if not isinstance(item, dict):
+                self.problems.add(source, "malformed", "the record is not an object", "skipped")
+                continue
+            objects += 1
+            fallback_id = self.path.stem if number is None else f"{self.path.stem}-{number:0{width}d}"
+            record = self._article(item, fallback_id, source, missing)
+            if record:
+                found.append(record)
+        for role, count in missing.items():
+            if objects and count == objects:
+                self.problems.add(str(self.path), "field-not-found",
+                                  f"no record has the {role} field {self.fields[role]!r}; "
+                                  "the usual field names were used", "repaired")
+        return found
+
+    def _article(self, item: dict, fallback_id: str, source: str, missing: dict[str, int]) -> dict | None:
+        parts = {role: pick(item, role, self.fields) for role in ROLES}
+        for role in missing:
+            missing[role] += parts[role].named_missing
+        text = parts["text"]
+        noted = False
+        if text.value is None and (teaser := pick(item, "teaser", {})).value is not None:
+            empty = ", ".join(empty_text_fields(item)[:3]) or "no text field"
+            self.problems.add(source, "teaser-only",
+                              f"{empty}: empty; the {teaser.name} (a summary, not the article) "
+                              "is used as the text", "repaired")
+            text, noted = teaser, True
+        if text.value is None:
+            empty = empty_text_fields(item)
+            detail = (f"the text fields are empty ({', '.join(empty)})" if empty else
+                      f"no text field among: {', '.join(map(str, item))}; name yours with --text-field")
+            self.problems.add(source, "no-text", detail, "skipped")
+            return None
+        body = clean_body(normalise_newlines(text.value).strip())
+        if body.missing_chars is not None:
+            self.problems.add(source, "truncated",
+                              f"the provider cut the text ({body.missing_chars:,} characters missing); "
+                              "its marker was removed and the article is marked truncated", "repaired")
+            noted = True
+        _report_boilerplate(source, body.removed, self.problems)
+        if not body.text.strip():
+            self.problems.add(source, "empty", "the text field is empty", "skipped")
+            return None
+        title = clean_title(parts["title"].value)
+        record = _article(parts["id"].value or fallback_id, title, _with_title(title, body.text.strip()),
+                          source, parts["date"].value, _outlet_name(parts["outlet"].value),
+                          parts["url"].value)
+        record["truncated"] = body.missing_chars is not None
+        record["_noted"] = noted
+        return record
 
 
-def _from_mapping(item: dict, fallback_id: str, source: str, problems: Problems) -> dict | None:
-    body = _field(item, "text")
-    if body is None:
-        problems.add(source, "no-text", f"no text field among: {', '.join(map(str, item))}",
-                     "skipped")
-        return None
-    if isinstance(body, list):
-        body = "\n\n".join(str(part) for part in body)
-    body = normalise_newlines(str(body)).strip()
-    if not body:
-        problems.add(source, "empty", "the text field is empty", "skipped")
-        return None
-    title = _as_text(_field(item, "title")) or ""
-    outlet = _field(item, "outlet")
-    if isinstance(outlet, dict):  # NewsAPI: {"id": ..., "name": ...}
-        outlet = outlet.get("name") or outlet.get("id")
-    article_id = _as_text(_field(item, "id")) or fallback_id
-    return _article(article_id, title, _with_title(title, body), source,
-                    _as_text(_field(item, "date")), _as_text(outlet), _as_text(_field(item, "url")))
+def _report_boilerplate(source: str, removed: list[str], problems: Problems) -> None:
+    if removed:
+        shown = "; ".join(f"'{_clipped(line, 40)}'" for line in removed[:3])
+        problems.add(source, "boilerplate",
+                     f"{len(removed)} paragraph{'s' if len(removed) != 1 else ''} of site furniture "
+                     f"dropped: {shown}", "repaired")
+
+
+def _clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def _with_title(title: str, body: str) -> str:
-    """The headline becomes paragraph 0, as in the `.txt` layout, unless the body starts with it."""
-    if not title or body.startswith(title):
+    """The headline becomes paragraph 0, as in the `.txt` layout, unless the body starts with it
+    as a paragraph of its own; a headline run into the first sentence is split off."""
+    if not title:
         return body
+    if body.startswith(title):
+        rest = body[len(title):]
+        if not rest or rest.startswith("\n"):
+            return body
+        if rest[0].isspace():
+            return f"{title}\n\n{rest.lstrip()}"
     return f"{title}\n\n{body}"
+
+
+def _outlet_name(value: str | None) -> str | None:
+    """An outlet as a reader names it: a bare domain or a site's address without `www.`."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"(https?://)?[\w.-]+\.[a-z]{2,}/?", value, re.I):
+        value = re.sub(r"^(https?://)?(www\.)?", "", value, flags=re.I).rstrip("/")
+    return value or None
 
 
 def _iso_date(value: str | None, source: str, problems: Problems) -> str | None:
@@ -374,26 +449,10 @@ def _iso_date(value: str | None, source: str, problems: Problems) -> str | None:
     return stamp.isoformat()
 
 
-def _field(item: dict, name: str):
-    lowered = {str(key).lower(): key for key in item}
-    for candidate in FIELD_NAMES[name]:
-        key = lowered.get(candidate)
-        if key is not None and item[key] not in (None, ""):
-            return item[key]
-    return None
-
-
-def _as_text(value) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def _article(article_id, title, text, source_path, date, outlet, url) -> dict:
     return {"article_id": str(article_id), "title": title, "text": text,
             "source_path": source_path, "date": date or None, "outlet": outlet or None,
-            "url": url or None, "n_words": count_words(text)}
+            "url": url or None, "n_words": count_words(text), "truncated": False}
 
 
 def _metadata_beside(path: Path, cache: dict, problems: Problems) -> dict[str, dict]:

@@ -11,6 +11,7 @@ corrupt anyway is reported with a warning, ignored and rebuilt.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 import warnings
@@ -40,7 +41,7 @@ def cache_dir() -> Path:
 
 # Modules that only present tables: changing them must not invalidate cached tables.
 PRESENTATION_MODULES = {"__main__.py", "accuracy.py", "display.py", "explorer.py", "overview.py",
-                        "plots.py", "report.py", "treaty_report.py"}
+                        "plots.py", "report.py", "sentiment_report.py", "treaty_report.py"}
 
 
 @cache
@@ -55,10 +56,13 @@ def extractors_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def chunk_key(model: str, articles: list[dict]) -> str:
+def chunk_key(model: str, articles: list[dict], every_field: bool = False) -> str:
+    """A chunk's key from its ids and texts, or (`every_field`) from every field of its articles."""
     digest = hashlib.sha256(model.encode())
     for article in articles:
         digest.update(b"\0" + article["article_id"].encode() + b"\0" + article["text"].encode())
+        if every_field:
+            digest.update(json.dumps(article, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:32]
 
 

@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 from itertools import combinations
 
 import pandas as pd
+
+from helpers.display import Findings, count, period_frequency
 from helpers.identity import identify
 from helpers.structure import Context
 
@@ -30,7 +32,10 @@ def extract_entities(context: Context) -> list[dict]:
 
 
 def mention_counts(entities: pd.DataFrame, labels=None) -> pd.DataFrame:
-    """Mentions and articles per canonical name (and its label), most mentioned first."""
+    """Mentions and articles per canonical name, most mentioned first. Each name counts under
+    one label, the one most of its mentions carry, so a name tagged a person once and a place
+    five times is one place with six mentions, never also "the most mentioned person"."""
+    entities = entities.assign(label=main_labels(entities))
     if labels is not None:
         entities = entities[entities["label"].isin(labels)]
     counts = (entities.groupby(["canonical", "label"], observed=True)
@@ -38,6 +43,16 @@ def mention_counts(entities: pd.DataFrame, labels=None) -> pd.DataFrame:
               .reset_index())
     return counts.sort_values(["mentions", "articles", "canonical"], ascending=[False, False, True],
                               ignore_index=True)
+
+
+def main_labels(entities: pd.DataFrame) -> pd.Series:
+    """Each mention's label replaced by its canonical name's most frequent one (ties: the
+    label first in alphabetical order); mentions without a canonical name keep theirs."""
+    named = entities.dropna(subset=["canonical"])
+    counts = named.groupby(["canonical", "label"], observed=True).size().reset_index(name="n")
+    main = (counts.sort_values(["canonical", "n", "label"], ascending=[True, False, True])
+            .drop_duplicates("canonical").set_index("canonical")["label"])
+    return entities["canonical"].map(main).fillna(entities["label"]).astype(entities["label"].dtype)
 
 
 def most_mentioned(entities: pd.DataFrame, per_kind: int = 8) -> pd.DataFrame:
@@ -103,34 +118,52 @@ def cooccurrence(entities: pd.DataFrame, unit: str = "sentence", labels=None,
                              ignore_index=True)
 
 
-def cooccurrence_matrix(entities: pd.DataFrame, unit: str = "sentence", top: int = 12,
+def cooccurrence_matrix(entities: pd.DataFrame, unit: str = "sentence", top: int = 10,
                         labels=None) -> pd.DataFrame:
-    """Square table of co-occurrence counts among the `top` most mentioned names, for a
-    heatmap; rows and columns in order of mentions, the diagonal 0."""
+    """Square table of co-occurrence counts among the `top` names most often named together
+    with others (by units shared), for a heatmap: every row has at least one pair; rows and
+    columns in order of those counts, the diagonal 0."""
     if labels is not None:
         entities = entities[entities["label"].isin(labels)]
-    names = list(mention_counts(entities)["canonical"].drop_duplicates().head(top))
+    pairs = cooccurrence(entities, unit=unit)
+    links = pd.concat([pairs[["entity_a", "count"]].set_axis(["name", "count"], axis=1),
+                       pairs[["entity_b", "count"]].set_axis(["name", "count"], axis=1)])
+    totals = links.groupby("name")["count"].sum()
+    names = sorted(totals.index, key=lambda name: (-totals[name], name))[:top]
     matrix = pd.DataFrame(0, index=pd.Index(names, name=None), columns=names, dtype="int64")
-    pairs = cooccurrence(entities[entities["canonical"].isin(names)], unit=unit)
     for a, b, count in pairs[["entity_a", "entity_b", "count"]].itertuples(index=False):
-        matrix.loc[a, b] = matrix.loc[b, a] = count
+        if a in matrix.index and b in matrix.index:
+            matrix.loc[a, b] = matrix.loc[b, a] = count
     return matrix
 
 
 def attention(entities: pd.DataFrame, articles: pd.DataFrame, by: str = "date", top: int = 6,
-              freq: str = "M") -> pd.DataFrame:
-    """Share of entity mentions (%) going to each of the `top` names, per period (`by="date"`,
-    periods of `freq`) or per outlet (`by="outlet"`); rows are periods or outlets."""
+              freq: str | None = None, outlets: int = 8) -> pd.DataFrame:
+    """Share of entity mentions (%) going to each of the `top` names, per period (`by="date"`)
+    or per outlet (`by="outlet"`); the names are those found in the most periods or outlets
+    (then the most mentioned), so the comparison is not of one outlet's names. Periods (of `freq`, else chosen from the span of the dates:
+    days, weeks, months or years) are indexed by their first day, every period from the first
+    to the last, blank where no article was published; outlets most mentioned first."""
     if by not in ("date", "outlet"):
         raise ValueError(f"by must be 'date' or 'outlet', not {by!r}")
     keyed = entities.merge(articles[["article_id", by]], on="article_id").dropna(subset=[by])
     if by == "date":
-        keyed[by] = keyed[by].dt.to_period(freq).astype(str)
-    names = list(mention_counts(keyed)["canonical"].drop_duplicates().head(top))
+        freq = freq or period_frequency(keyed[by])[0]
+        keyed[by] = keyed[by].dt.to_period(freq)
+    # A comparison needs names seen in many periods or outlets: rank by how many, then by mentions.
+    spread = keyed.groupby("canonical")[by].nunique()
+    mentions = keyed.groupby("canonical").size()
+    names = sorted(spread.index, key=lambda name: (-spread[name], -mentions[name], name))[:top]
     totals = keyed.groupby(by).size()
     counts = (keyed[keyed["canonical"].isin(names)].groupby([by, "canonical"]).size()
-              .unstack(fill_value=0).reindex(columns=names, fill_value=0))
-    return (counts.div(totals, axis=0) * 100).round(1).sort_index()
+              .unstack(fill_value=0).reindex(index=totals.index, columns=names, fill_value=0))
+    shares = (counts.div(totals, axis=0) * 100).round(1).rename_axis(columns=None)
+    if by == "outlet":  # the outlets with most mentions; a share of a handful means little
+        return shares.loc[totals.sort_index().sort_values(ascending=False, kind="stable").index[:outlets]]
+    every = pd.period_range(shares.index.min(), shares.index.max(), freq=freq)
+    shares = shares.reindex(every)
+    shares.index = shares.index.to_timestamp()
+    return shares.rename_axis(index="date")
 
 
 def displacy_entities(text: str, entities: pd.DataFrame, title: str | None = None) -> dict:
@@ -162,38 +195,38 @@ def attention_or_reason(entities: pd.DataFrame, articles: pd.DataFrame, by: str,
     """`attention(...)`, or a sentence saying why this corpus cannot show it (fewer than two
     dated periods or outlets) instead of an empty figure."""
     known = articles[by].dropna()
-    groups = known.dt.to_period("M").nunique() if by == "date" else known.nunique()
+    if by == "date":
+        groups = known.dt.to_period(period_frequency(known)[0]).nunique() if len(known) else 0
+        what = f"{period_frequency(known)[1]}s with dated articles" if len(known) else "dated articles"
+    else:
+        groups, what = known.nunique(), "outlets"
     if groups < 2:
-        what = "months with dated articles" if by == "date" else "outlets"
-        return None, (f"This corpus has {_count(len(articles), 'article')} and {groups} {what}, "
+        return None, (f"This corpus has {count(len(articles), 'article')} and {groups} {what}, "
                       f"so attention by {by} cannot be compared here.")
     return attention(entities, articles, by=by, top=top), None
 
 
-def summarize(entities: pd.DataFrame, articles: pd.DataFrame) -> str:
-    """A few sentences on what the entity tables found in this corpus."""
+def findings(entities: pd.DataFrame, articles: pd.DataFrame) -> Findings:
+    """The entities notebook's closing findings: what the entity tables found in this corpus."""
     counts = mention_counts(entities)
-    lines = [f"{_count(len(articles), 'article')}, {_count(len(entities), 'entity mention')} "
-             f"naming {_count(entities['canonical'].nunique(), 'distinct thing')}."]
+    lines = [f"{count(len(articles), 'article')}, {count(len(entities), 'entity mention')} "
+             f"naming {count(entities['canonical'].nunique(), 'distinct thing')}."]
     for kind, labels in KINDS.items():
         top = counts[counts["label"].isin(labels)]
         if len(top):
             lines.append(f"Most mentioned {kind}: {top.iloc[0]['canonical']} "
-                         f"({_count(top.iloc[0]['mentions'], 'mention')} in {_count(top.iloc[0]['articles'], 'article')}).")
+                         f"({count(top.iloc[0]['mentions'], 'mention')} in {count(top.iloc[0]['articles'], 'article')}).")
     table = people(entities)
     with_role = table.dropna(subset=["role"])
-    lines.append(f"{_count(len(table), 'person', 'people')}, {len(with_role)} with a role written in the text"
+    lines.append(f"{count(len(table), 'person', 'people')}, {len(with_role):,} with a role written in the text"
                  + (f" (e.g. {with_role.iloc[0]['name']}, {with_role.iloc[0]['role']})."
                     if len(with_role) else "."))
     countries_named = entities.loc[entities["label"] == "NORP", "country"].dropna().nunique()
-    lines.append(f"Nationality words point to {_count(countries_named, 'country', 'countries')}.")
+    lines.append(f"Nationality words point to {count(countries_named, 'country', 'countries')}.")
     pairs = cooccurrence(entities)
     if len(pairs):
         pair = pairs.iloc[0]
-        lines.append(f"Strongest pair: {pair['entity_a']} and {pair['entity_b']}, together in "
-                     f"{_count(pair['count'], 'sentence')}.")
-    return "\n".join(lines)
+        lines.append(f"Most often named together: {pair['entity_a']} and {pair['entity_b']}, in "
+                     f"{count(pair['count'], 'sentence')}.")
+    return Findings(lines)
 
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -4,12 +4,13 @@ in context. Rendered to HTML without a live kernel, it shows a static table inst
 
 from __future__ import annotations
 
-import html
+import re
 
 import pandas as pd
 from IPython.display import display
 
 from helpers.analysis import Analysis
+from helpers.display import table
 
 CONTEXT_CHARS = 80
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
@@ -27,7 +28,8 @@ def choices(analysis: Analysis) -> dict[str, list[str]]:
 
 
 def in_context(analysis: Analysis, kind: str, value: str) -> pd.DataFrame:
-    """Every quote by a speaker, or every mention of an entity or treaty, with text around it."""
+    """Every quote by a speaker, or every mention of an entity or treaty, with text around it
+    on one line: a paragraph break reads " ¶ ", other line breaks a space."""
     table, column = {"speaker": (analysis.quotes, "speaker_name"),
                      "entity": (analysis.entities, "canonical"),
                      "treaty": (analysis.treaty_refs, "treaty")}[kind]
@@ -37,20 +39,23 @@ def in_context(analysis: Analysis, kind: str, value: str) -> pd.DataFrame:
     for row in rows.itertuples():
         text = texts[row.article_id]
         records.append({"article_id": row.article_id,
-                        "before": _clip_left(text[max(row.start_char - CONTEXT_CHARS, 0):row.start_char]),
-                        "match": row.text,
-                        "after": _clip_right(text[row.end_char:row.end_char + CONTEXT_CHARS])})
+                        "before": _clip_left(_one_line(text[max(row.start_char - CONTEXT_CHARS, 0):row.start_char])),
+                        "match": _one_line(row.text),
+                        "after": _clip_right(_one_line(text[row.end_char:row.end_char + CONTEXT_CHARS]))})
     return pd.DataFrame(records, columns=["article_id", "before", "match", "after"])
+
+
+def context_table(analysis: Analysis, kind: str, value: str, limit: int | None = 5) -> str:
+    """HTML (escaped) of `in_context` as a table captioned with the choice."""
+    rows = in_context(analysis, kind, value)
+    what = {"speaker": "quotes", "entity": "mentions", "treaty": "references"}[kind]
+    return table(rows, f"{kind}: {value}", what=what, limit=limit, clip=CONTEXT_CHARS + 2)._repr_html_()
 
 
 def static_view(analysis: Analysis, per_choice: int = 3) -> str:
     """HTML (escaped) for the most frequent choices of each kind: the explorer without a kernel."""
-    parts = []
-    for kind, values in choices(analysis).items():
-        for value in values[:per_choice]:
-            rows = in_context(analysis, kind, value)
-            parts.append(f"<h4>{html.escape(kind)}: {html.escape(value)} ({len(rows)})</h4>"
-                         + rows.head(5).to_html(index=False, escape=True))
+    parts = [context_table(analysis, kind, value) for kind, values in choices(analysis).items()
+             for value in values[:per_choice]]
     return "".join(parts) or "<p>Nothing to explore: no quotes, entities or treaties were found.</p>"
 
 
@@ -67,8 +72,7 @@ def explore(analysis: Analysis) -> None:
         if value.value is None:
             output.value = "<p>Nothing of this kind in the corpus.</p>"
             return
-        rows = in_context(analysis, kind.value, value.value)
-        output.value = rows.to_html(index=False, escape=True)
+        output.value = context_table(analysis, kind.value, value.value, limit=None)
 
     def change_kind(*_):
         value.options = options[kind.value]
@@ -82,6 +86,10 @@ def explore(analysis: Analysis) -> None:
               "text/html": static_view(analysis),
               "text/plain": f"Explorer: {', '.join(f'{len(v)} {k}s' for k, v in options.items())}"}
     display(bundle, raw=True)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[ \t]*\n[ \t]*", " ", re.sub(r"\s*\n\s*\n\s*", " ¶ ", text))
 
 
 def _clip_left(text: str) -> str:

@@ -1,10 +1,15 @@
-"""What is in a corpus: per-article sizes, coverage of dates and outlets, a short summary."""
+"""What is in a corpus: per-article sizes, which fields are known, what could not be read, and
+the corpus notebook's closing findings."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pandas as pd
 
 from helpers.analysis import Analysis
+from helpers.display import Findings, count
 
 
 def article_overview(analysis: Analysis) -> pd.DataFrame:
@@ -34,25 +39,76 @@ def coverage(analysis: Analysis) -> dict[str, int]:
             "outlets": int(articles["outlet"].nunique())}
 
 
-def corpus_summary(analysis: Analysis) -> list[str]:
-    """Headline findings about the corpus, as sentences."""
+def coverage_table(analysis: Analysis) -> pd.DataFrame:
+    """How often each field is known: `field`, `articles` with it, `share` (%), and what it
+    makes possible."""
+    articles = analysis.articles
+    total = max(len(articles), 1)
+    uses = {"date": "articles over time", "outlet": "comparisons between outlets",
+            "url": "links back to each article"}
+    rows = [{"field": name, "articles": int(articles[name].notna().sum()),
+             "share": round(100 * articles[name].notna().sum() / total, 1), "needed for": use}
+            for name, use in uses.items()]
+    if "truncated" in articles:
+        rows.append({"field": "text cut by the provider", "articles": int(articles["truncated"].fillna(False).sum()),
+                     "share": round(100 * articles["truncated"].fillna(False).sum() / total, 1),
+                     "needed for": "knowing which texts are incomplete"})
+    return pd.DataFrame(rows).rename(columns={"share": "share %"})
+
+
+def problem_table(analysis: Analysis, corpus: str | Path | None = None) -> pd.DataFrame:
+    """The `problems` table for reading: `file` (relative to the corpus folder), `record` (the
+    record or line number in that file, blank for a whole file), `problem`, `detail`,
+    `action`; skipped inputs first."""
+    problems = analysis.problems
+    split = problems["source"].str.rsplit("#", n=1, expand=True).reindex(columns=[0, 1])
+    base = Path(corpus) if corpus is not None else None
+    files = [_relative(path, base) for path in split[0]]
+    table = pd.DataFrame({"file": files, "record": pd.to_numeric(split[1], errors="coerce").astype("Int64"),
+                          "problem": problems["problem"], "detail": problems["detail"],
+                          "action": problems["action"]})
+    order = {"skipped": 0, "repaired": 1, "flagged": 2}
+    return (table.assign(_order=table["action"].map(order).fillna(3))
+            .sort_values(["_order", "file", "record", "problem"], na_position="first", kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def _relative(path: str, base: Path | None) -> str:
+    if base is None:
+        return Path(path).name
+    folder = base if base.is_dir() else base.parent
+    relative = os.path.relpath(path, folder)
+    return Path(path).name if relative.startswith("..") else relative
+
+
+def findings(analysis: Analysis) -> Findings:
+    """The corpus notebook's closing findings, computed from the tables."""
     articles = analysis.articles
     known = coverage(analysis)
-    lines = [f"{len(articles):,} article(s), {int(articles['n_words'].sum()):,} words, "
+    lines = [f"{count(len(articles), 'article')}, {int(articles['n_words'].sum()):,} words, "
              f"{len(analysis.paragraphs):,} paragraphs and {len(analysis.sentences):,} sentences."]
     if len(articles):
         lengths = sentence_lengths(analysis)
-        lines.append(f"A typical sentence has {lengths.median():.0f} words; "
-                     f"the longest has {lengths.max():.0f}.")
+        lines.append(f"A typical sentence has {lengths.median():.0f} words; the longest has {lengths.max():.0f}.")
     if known["with_date"]:
         dates = articles["date"].dropna()
-        lines.append(f"Dates run from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d} "
-                     f"({known['with_date']:,} articles dated).")
+        lines.append(f"Dates run from {_day(dates.min())} to {_day(dates.max())} "
+                     f"({known['with_date']:,} of {len(articles):,} articles dated).")
     else:
         lines.append("No article has a date.")
-    lines.append(f"{known['outlets']:,} outlet(s) named." if known["outlets"] else "No outlet is named.")
-    skipped = int((analysis.problems["action"] == "skipped").sum())
-    repaired = int((analysis.problems["action"] == "repaired").sum())
-    lines.append(f"{skipped:,} input(s) skipped and {repaired:,} repaired (see the problems table)."
-                 if skipped or repaired else "No input was skipped or repaired.")
-    return lines
+    if known["outlets"]:
+        top = articles["outlet"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
+        lines.append(f"{count(known['outlets'], 'outlet')} named; the most frequent is {top.index[0]} "
+                     f"({count(int(top.iloc[0]), 'article')}).")
+    else:
+        lines.append("No outlet is named.")
+    actions = analysis.problems["action"].value_counts()
+    done = [f"{int(actions[action]):,} {action}" for action in ("skipped", "repaired", "flagged") if action in actions]
+    lines.append(f"Inputs set aside or changed: {', '.join(done)} (see What could not be read)."
+                 if done else "No input was skipped, repaired or flagged.")
+    return Findings(lines)
+
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    return f"{stamp.day} {stamp:%B %Y}"

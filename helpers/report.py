@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SUMMARY_TAG = "summary"
+# The kernel talks to papermill over local sockets rather than TCP: nothing to eavesdrop on,
+# and no "running over TCP without encryption" warning in the output of every run.
+KERNEL_CONFIG = {"KernelManager": {"transport": "ipc"}}
 
 
 @dataclass
@@ -35,18 +38,20 @@ class RenderedNotebook:
 
 
 def build_report(corpus: str | Path, out: str | Path, notebooks: Path = NOTEBOOKS,
-                 parameters: dict | None = None) -> bool:
-    """Execute and render every notebook; True when all of them ran."""
+                 parameters: dict | None = None, fields: dict[str, str] | None = None) -> bool:
+    """Execute and render every notebook; True when all of them ran. `fields` names an
+    export's fields by role (see `helpers.read_articles`); every notebook gets it as FIELDS."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     corpus_for_kernel = os.path.relpath(Path(corpus).resolve(), notebooks)
+    given = {"CORPUS": corpus_for_kernel, **({"FIELDS": fields} if fields else {}), **(parameters or {})}
     rendered = []
     for path in sorted(notebooks.glob("[0-9]*.ipynb")):
-        result = _run_one(path, out, {"CORPUS": corpus_for_kernel, **(parameters or {})})
+        result = _run_one(path, out, given)
         status = f"failed: {result.error}" if result.error else "ok"
         print(f"{path.stem}: {status} ({result.seconds:.1f} s)", file=sys.stderr)
         rendered.append(result)
-    (out / "index.html").write_text(index_page(corpus, rendered), encoding="utf-8")
+    (out / "index.html").write_text(index_page(corpus, rendered, fields), encoding="utf-8")
     print(f"wrote {out / 'index.html'}", file=sys.stderr)
     return not any(r.error for r in rendered)
 
@@ -55,6 +60,7 @@ def _run_one(path: Path, out: Path, parameters: dict) -> RenderedNotebook:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
 
     started = time.perf_counter()
     error = None
@@ -63,7 +69,7 @@ def _run_one(path: Path, out: Path, parameters: dict) -> RenderedNotebook:
         try:
             papermill.execute_notebook(str(path), str(executed), parameters=parameters,
                                        cwd=str(path.parent), kernel_name="python3",
-                                       progress_bar=False, log_output=False)
+                                       progress_bar=False, log_output=False, config=Config(KERNEL_CONFIG))
         except PapermillExecutionError as failure:
             first_line = failure.source.strip().splitlines()[0] if failure.source.strip() else ""
             error = f"cell [{failure.exec_count}] `{first_line[:60]}`: {failure.ename}: {failure.evalue}"
@@ -116,12 +122,13 @@ def _title_and_question(notebook) -> tuple[str, str]:
 
 
 def _findings(notebook) -> list[str]:
-    """Lines printed by the cell tagged `summary`: the notebook's computed headline findings."""
+    """The sentences of the cell tagged `summary`: the notebook's computed findings, shown
+    there as a Markdown list (`display.Findings`), read back here as plain text."""
     for cell in notebook.cells:
         if SUMMARY_TAG in cell.get("metadata", {}).get("tags", []):
-            text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                           if o.get("output_type") == "stream")
-            return [line.strip("-• ").strip() for line in text.splitlines() if line.strip()]
+            markdown = "".join(output.get("data", {}).get("text/markdown", "") for output in cell.get("outputs", []))
+            return [html.unescape(re.sub(r"\\(.)", r"\1", line[2:])).strip()
+                    for line in markdown.splitlines() if line.startswith("- ")]
     return []
 
 
@@ -132,11 +139,11 @@ def _scrub_paths(page: str) -> str:
     return page
 
 
-def index_page(corpus: str | Path, notebooks: list[RenderedNotebook]) -> str:
+def index_page(corpus: str | Path, notebooks: list[RenderedNotebook], fields: dict[str, str] | None = None) -> str:
     from helpers.loading import read_articles
 
     try:
-        articles, _ = read_articles(corpus)
+        articles, _ = read_articles(corpus, fields)
         size = (f"{len(articles):,} article{'s' if len(articles) != 1 else ''}, "
                 f"{int(articles['n_words'].sum()):,} words")
     except Exception as error:  # the index page must still be written
@@ -167,11 +174,12 @@ _PAGE = """<!DOCTYPE html>
 <title>News analysis: {name}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: #f6f7f9; color: #1f2933; }}
-header {{ background: #1f3a5f; color: white; padding: 1.5rem 1rem; }}
+header {{ background: #1f3a5f; color: white; padding: 1.5rem 1rem; overflow-wrap: anywhere; }}
 header h1 {{ margin: 0 0 .3rem; font-size: 1.5rem; }}
 main {{ max-width: 60rem; margin: 0 auto; padding: 1rem; display: grid; gap: 1rem;
-        grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); }}
-.card {{ background: white; border-radius: .5rem; padding: 1rem; box-shadow: 0 1px 3px rgba(0,0,0,.12); }}
+        grid-template-columns: repeat(auto-fill, minmax(min(17rem, 100%), 1fr)); }}
+.card {{ background: white; border-radius: .5rem; padding: 1rem; box-shadow: 0 1px 3px rgba(0,0,0,.12);
+         overflow-wrap: anywhere; min-width: 0; }}
 .card h2 {{ font-size: 1.1rem; margin-top: 0; }}
 .card a {{ color: #1f3a5f; }}
 .failed {{ color: #b42318; font-weight: bold; }}

@@ -56,7 +56,7 @@ class Job:
 def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | None = None,
             cache: bool = True, out: str | Path | None = None, progress: bool | None = None,
             chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
-            target_method: str = FAST_TARGET_METHOD) -> Analysis:
+            target_method: str = FAST_TARGET_METHOD, fields: dict[str, str] | None = None) -> Analysis:
     """Load `inputs`, parse them with one spaCy pipeline and extract every table.
 
     `workers` local processes, or `dask` (a scheduler address, or "local"), share the
@@ -64,17 +64,18 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
     streamed chunk by chunk, and a run that was interrupted resumes where it stopped.
     `limit` analyses only the first articles found. `target_method` picks the model of
     sentiment towards entities: `target-lr` (default, fast) or `target-minilm` (more
-    accurate, and the slowest step of the run).
+    accurate, and the slowest step of the run). `fields` names an export's fields by role
+    when the usual names miss them ({"text": "summary"}; see `helpers.read_articles`).
     """
     if out is not None:
         write_analysis(inputs, out, model=model, workers=workers, dask=dask, cache=cache,
                        progress=progress, chunk_chars=chunk_chars, limit=limit,
-                       target_method=target_method)
+                       target_method=target_method, fields=fields)
         return Analysis.load(out)
     with tempfile.TemporaryDirectory(prefix="helpers-") as scratch:
         parts = str(cache_dir() / "tables") if cache else scratch
         job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress,
-                                       chunk_chars, limit, target_method)
+                                       chunk_chars, limit, target_method, fields)
         store = TableStore(parts)
         frames = {name: _concat(store, keys, name) for name in TABLE_NAMES}
     frames["problems"] = _all_problems(problems, frames["problems"])
@@ -85,12 +86,13 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
 def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers: int = 1,
                    dask: str | None = None, cache: bool = True, progress: bool | None = None,
                    chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
-                   target_method: str = FAST_TARGET_METHOD) -> dict[str, int]:
+                   target_method: str = FAST_TARGET_METHOD, fields: dict[str, str] | None = None
+                   ) -> dict[str, int]:
     """Run the analysis and write one Parquet file per table into `out`; rows per table."""
     filesystem, root = fsspec.core.url_to_fs(str(out))
     parts = f"{str(out).rstrip('/')}/{PARTS_FOLDER}"
     job, keys, problems = _run_all(inputs, model, parts, cache, workers, dask, progress,
-                                   chunk_chars, limit, target_method)
+                                   chunk_chars, limit, target_method, fields)
     store = TableStore(parts)
     counts = {}
     finalized = finalize_tables({name: _concat(store, keys, name) for name in FINALIZED})
@@ -119,7 +121,9 @@ def run_chunk(articles: list[dict], job: Job) -> str:
 
     Safe to run twice (a retried Dask task, a resumed run): a stored chunk is not redone.
     """
-    key = f"{chunk_key(job.model_id, articles)}-{job.version}"
+    # Tables depend on every field of the articles (a date changes which treaty "START" is),
+    # parses only on their texts.
+    key = f"{chunk_key(job.model_id, articles, every_field=True)}-{job.version}"
     if job.target_method != FAST_TARGET_METHOD:  # the default keeps the keys it always had
         key += f"-{job.target_method}"
     parts = TableStore(job.parts)
@@ -157,13 +161,13 @@ def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
 
 
 def _run_all(inputs, model, parts, cache, workers, dask, progress, chunk_chars, limit,
-             target_method):
+             target_method, fields):
     name = model_name(model)
     load_target_model(target_method)  # a wrong name or a missing encoder fails before any parsing
     job = Job(name, model_id(load_model(name)), extractors_version(), str(parts), cache,
               target_method)
     problems = Problems()
-    chunks = _chunks(itertools.islice(iter_articles(inputs, problems), limit), chunk_chars)
+    chunks = _chunks(itertools.islice(iter_articles(inputs, problems, fields), limit), chunk_chars)
     keys = list(_run(chunks, job, workers, dask, progress))
     if not keys:
         raise InputError(f"no articles found in {_describe(inputs)}")

@@ -16,6 +16,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from helpers.display import Findings, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
 from helpers.quotes import find_pieces, quoted_tokens
 from helpers.sentiment import FAST_TARGET_METHOD, LABELS, load_target_model, score_mentions
@@ -188,11 +189,11 @@ def top_pairs(analysis, limit: int = 15) -> tuple[pd.DataFrame, dict]:
     return shown, {"pairs": len(rest), "statements": int(rest["statements"].sum())}
 
 
-def stance_findings(analysis) -> list[str]:
-    """The section's computed findings, as sentences."""
+def findings(analysis) -> Findings:
+    """The stances' closing findings, as sentences (see `display.Findings`)."""
     stances = analysis.stances
     if stances.empty:
-        return ["No statement in this corpus names someone it speaks about, so there is no stance to report."]
+        return Findings(["No statement in this corpus names someone it speaks about, so there is no stance to report."])
     named = stances.dropna(subset=["speaker_name"])
     counts = stances["label"].value_counts()
     lines = [f"{len(stances)} stances in {stances['quote_id'].nunique()} statements "
@@ -203,6 +204,6 @@ def stance_findings(analysis) -> list[str]:
         if not pairs.empty:
             row = pairs.iloc[0]
             lines.append(f"Most {side}: {row.speaker} about {row.target} ({row.statements} statement(s), "
-                         f"{row.negative} negative, {row.positive} positive; balance {row.balance:+.2f}, "
-                         f"95% interval {row.low:+.2f} to {row.high:+.2f}).")
-    return lines
+                         f"{row.negative} negative, {row.positive} positive; balance {signed(row.balance)}, "
+                         f"95% interval {signed(row.low)} to {signed(row.high)}).")
+    return Findings(lines)

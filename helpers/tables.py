@@ -15,6 +15,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "articles": {
         "article_id": STR, "title": STR, "text": STR, "source_path": STR, "date": DATE,
         "outlet": STR, "url": STR, "n_words": INT,
+        "truncated": BOOL,  # beyond the contract: the provider cut the text (NewsAPI's "[+N chars]")
     },
     "paragraphs": {
         "article_id": STR, "paragraph": INT, "start_char": INT, "end_char": INT, "text": STR,

@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 
 import pandas as pd
 
+from helpers.display import Findings, count
 from helpers.treaty_texts import WORD, _comparable, who_invokes
 
 OUTSIDE_QUOTES = "(the outlet, outside quotes)"
@@ -40,14 +41,20 @@ def provision_summary(treaty_refs: pd.DataFrame) -> pd.DataFrame:
 
 
 def keyword_in_context(treaty_refs: pd.DataFrame, articles: pd.DataFrame, width: int = 60) -> pd.DataFrame:
-    """Each reference with `width` characters either side, on one line, in text order."""
+    """Each reference with up to `width` characters either side, on one line, in text order;
+    each side cut at a word on its far end, so the words next to the reference always show."""
     texts = articles.set_index("article_id")["text"]
     rows = []
     for ref in treaty_refs.sort_values(["article_id", "start_char"]).itertuples():
         text = texts[ref.article_id]
-        rows.append({"article_id": ref.article_id,
-                     "left": _one_line(text[max(0, ref.start_char - width):ref.start_char]).rjust(width),
-                     "reference": ref.text, "right": _one_line(text[ref.end_char:ref.end_char + width]),
+        left_start, right_end = max(0, ref.start_char - width), ref.end_char + width
+        left = _one_line(text[left_start:ref.start_char]).lstrip()
+        right = _one_line(text[ref.end_char:right_end]).rstrip()
+        if left_start > 0 and " " in left:
+            left = "… " + left.split(" ", 1)[1]
+        if right_end < len(text) and " " in right:
+            right = right.rsplit(" ", 1)[0] + " …"
+        rows.append({"article_id": ref.article_id, "left": left, "reference": ref.text, "right": right,
                      "treaty": ref.treaty, "provision": ref.provision})
     return pd.DataFrame(rows, columns=["article_id", "left", "reference", "right", "treaty", "provision"])
 
@@ -123,28 +130,31 @@ def highlighted_paragraphs(treaty_refs: pd.DataFrame, analysis, limit: int = 3) 
     return shown
 
 
-def summary_lines(analysis, wording: pd.DataFrame | None = None) -> list[str]:
+def findings(analysis, wording: pd.DataFrame | None = None) -> Findings:
     """The treaty notebook's closing findings, computed from its tables."""
     refs = analysis.treaty_refs
-    lines = [f"{len(analysis.articles)} article(s), {len(refs)} treaty reference(s) to "
-             f"{refs['treaty_id'].nunique()} instrument(s)."]
-    if not refs.empty:
-        top = treaty_summary(refs).iloc[0]
-        lines.append(f"Most cited: {top['treaty']} ({top['references']} reference(s) in "
-                     f"{top['articles']} article(s)).")
+    if refs.empty:
+        return Findings([f"No treaty is referred to in the {count(len(analysis.articles), 'article')} "
+                         "of this corpus (only instruments in the treaty list are found)."])
+    lines = [f"{count(len(refs), 'treaty reference')} to {count(refs['treaty_id'].nunique(), 'instrument')} "
+             f"in {count(refs['article_id'].nunique(), 'article')} of {len(analysis.articles):,}."]
+    top = treaty_summary(refs).iloc[0]
+    lines.append(f"Most cited: {top['treaty']} ({count(top['references'], 'reference')} in "
+                 f"{count(top['articles'], 'article')}).")
     provisions = provision_summary(refs)
     if not provisions.empty:
         top = provisions.iloc[0]
-        lines.append(f"{len(provisions)} provision(s) cited; most often {top['provision']} of the "
-                     f"{top['treaty']} ({top['references']}).")
+        lines.append(f"{count(len(provisions), 'provision')} cited; most often {top['provision']} of the "
+                     f"{top['treaty']} ({top['references']:,}).")
     invokers = who_invokes(refs, analysis.quotes)
     if len(invokers):
         inside = invokers["quote_id"].notna()
         speakers = (invokers.loc[inside, "speaker_name"].dropna().value_counts().sort_index()
                     .sort_values(ascending=False, kind="stable"))
-        lines.append(f"{inside.sum()} of {len(invokers)} reference(s) sit inside quotes"
-                     + (f"; {speakers.index[0]} invokes the most ({speakers.iloc[0]})." if len(speakers) else "."))
+        lines.append(f"{inside.sum():,} of {count(len(invokers), 'reference')} sit inside quotes"
+                     + (f"; {speakers.index[0]} invokes treaties most ({speakers.iloc[0]:,})." if len(speakers) else "."))
     if wording is not None:
-        lines.append(f"{len(wording)} quote(s) reproduce treaty wording; "
-                     f"{int((wording['score'] == 1).sum())} match the official text exactly.")
-    return lines
+        lines.append(f"{count(len(wording), 'quote')} reproduce treaty wording; "
+                     f"{int((wording['score'] == 1).sum()):,} match the official text exactly.")
+    return Findings(lines)
+

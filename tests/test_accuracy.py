@@ -40,7 +40,7 @@ def test_figure_tables_are_read_from_the_results(results):
 
 
 def test_headline_findings_name_each_analysis(results):
-    lines = accuracy.headline_findings(results)
+    lines = accuracy.findings(results)
     assert [line.split()[0] for line in lines][:4] == ["Direct", "Treaty", "Sentiment", "Who"]
 
 
@@ -72,9 +72,9 @@ def treaty_results(**sets: str) -> dict:
 def test_the_treaty_headline_uses_the_clean_held_out_figure_when_there_is_one():
     seen_only = treaty_results(dev="tuning", heldout="seen")
     seen_only["heldout_first_run"] = {**treaty_results(x="held-out")["x"], "superseded_by": "heldout"}
-    [line] = accuracy.headline_findings({"treaties": seen_only})
+    [line] = accuracy.findings({"treaties": seen_only})
     assert line.startswith("Treaty references (dev, tuning)")
-    [line] = accuracy.headline_findings({"treaties": {**seen_only, **treaty_results(heldout2="held-out")}})
+    [line] = accuracy.findings({"treaties": {**seen_only, **treaty_results(heldout2="held-out")}})
     assert line.startswith("Treaty references (heldout2, held-out)")
 
 
@@ -82,7 +82,7 @@ def test_the_treaty_headline_separates_what_the_list_lacks_from_what_the_rules_m
     held_out = treaty_results(heldout2="held-out")
     held_out["heldout2"]["recall_by_coverage"] = {"in the list": {"recall": 0.81},
                                                   "not in the list": {"recall": 0.0}}
-    [line] = accuracy.headline_findings({"treaties": held_out})
+    [line] = accuracy.findings({"treaties": held_out})
     assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list).")
 
 
@@ -120,4 +120,4 @@ def test_identity_figures_put_the_blind_set_beside_the_tuning_sets(results):
     assert 0 < right["blind set 2"] <= 1 and 0 < right["tuning sets"] <= 1
     errors = accuracy.identity_errors(results["identity"])
     assert set(errors["table"]) == {"quotes", "entities"} and errors["expected"].notna().all()
-    assert any(line.startswith("Who is who, on a set annotated blind") for line in accuracy.headline_findings(results))
+    assert any(line.startswith("Who is who, on a set annotated blind") for line in accuracy.findings(results))

@@ -12,7 +12,7 @@ from helpers import tables
 from helpers.entities import (attention, attention_or_reason, busiest_article,
                               cooccurrence, cooccurrence_matrix, displacy_entities,
                               entity_view_html, extract_entities,
-                              mention_counts, most_mentioned, people, summarize)
+                              findings, mention_counts, most_mentioned, people)
 from helpers.identity.mentions import NAMED_LABELS
 from helpers.structure import Context, extract_sentences
 
@@ -268,7 +268,27 @@ def test_mention_counts_and_attention():
                              "date": pd.to_datetime(["2022-03-01", "2022-04-02"])})
     by_outlet = attention(entities, articles, by="outlet")
     assert by_outlet.loc["X"].tolist() == [50.0, 50.0] and by_outlet.loc["Y"].tolist() == [100.0, 0.0]
-    assert list(attention(entities, articles, by="date").index) == ["2022-03", "2022-04"]
+    monthly = attention(entities, articles, by="date", freq="M")
+    assert list(monthly.index) == [pd.Timestamp("2022-03-01"), pd.Timestamp("2022-04-01")]
+    assert len(attention(entities, articles, by="date")) == 33  # a span of a month: one row a day
+
+
+def test_attention_over_time_leaves_months_without_articles_blank():
+    entities = entity_rows(("a", "GPE", "Russia", None, 0, 0), ("b", "GPE", "Russia", None, 0, 0))
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": [None, None],
+                             "date": pd.to_datetime(["2022-01-10", "2022-05-02"])})
+    shares = attention(entities, articles, by="date")
+    assert shares.index[0] == pd.Timestamp("2022-01-10") and shares["Russia"].notna().sum() == 2
+    assert shares["Russia"].isna().sum() == len(shares) - 2  # weeks without an article are gaps, not zeros
+
+
+def test_a_name_counts_under_the_label_most_of_its_mentions_carry():
+    entities = entity_rows(("a", "PERSON", "Redonda", None, 0, 0), ("a", "GPE", "Redonda", None, 1, 1),
+                           ("b", "GPE", "Redonda", None, 0, 0), ("b", "PERSON", "Ann Lee", None, 1, 1)
+                           ).assign(role=None, country=None)
+    counts = mention_counts(entities)
+    assert counts[["canonical", "label", "mentions"]].values.tolist() == [["Redonda", "GPE", 3], ["Ann Lee", "PERSON", 1]]
+    assert findings(entities, pd.DataFrame({"article_id": ["a", "b"]}))[1] == "Most mentioned person: Ann Lee (1 mention in 1 article)."
 
 
 def test_most_mentioned_by_kind_and_busiest_article(seed_entities):
@@ -284,8 +304,9 @@ def test_most_mentioned_by_kind_and_busiest_article(seed_entities):
 
 
 def test_summary_and_attention_reason_on_the_seed(seed_analysis):
-    summary = summarize(seed_analysis.entities, seed_analysis.articles)
-    assert summary.splitlines()[1] == "Most mentioned person: Antony Blinken (9 mentions in 1 article)."
+    summary = findings(seed_analysis.entities, seed_analysis.articles)
+    assert summary[1] == "Most mentioned person: Antony Blinken (9 mentions in 1 article)."
+    assert "- Most mentioned person: Antony Blinken" in summary._repr_markdown_()
     shares, reason = attention_or_reason(seed_analysis.entities, seed_analysis.articles, by="outlet")
     assert shares is None and reason.startswith("This corpus has 1 article and 0 outlets")
 

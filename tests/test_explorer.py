@@ -19,8 +19,10 @@ def test_every_mention_is_shown_in_its_context(seed_analysis):
     rows = explorer.in_context(seed_analysis, "entity", top)
     assert len(rows) == (seed_analysis.entities["canonical"] == top).sum()
     text = seed_analysis.articles.iloc[0].text
+    one_line = " ".join(text.replace("\n\n", " ¶ ").split())
     for row in rows.itertuples():
-        assert f"{row.before.lstrip('…')}{row.match}{row.after.rstrip('…')}" in text
+        assert "\n" not in row.before + row.match + row.after
+        assert " ".join(f"{row.before.lstrip('…')}{row.match}{row.after.rstrip('…')}".split()) in one_line
 
 
 def test_static_view_escapes_article_text():
@@ -34,4 +36,5 @@ def test_explore_offers_a_widget_and_a_static_fallback(seed_analysis, monkeypatc
     monkeypatch.setattr(explorer, "display", lambda bundle, raw: shown.append(bundle))
     explorer.explore(seed_analysis)
     [bundle] = shown
-    assert explorer.WIDGET_MIMETYPE in bundle and bundle["text/html"].startswith("<h4>")
+    assert explorer.WIDGET_MIMETYPE in bundle and '<table class="nh-table' in bundle["text/html"]
+    assert "\\n" not in bundle["text/html"] and "entity: North Atlantic Treaty Organization" in bundle["text/html"]

@@ -383,12 +383,15 @@ def test_notebook_helpers_on_the_seed(seed_analysis):
     from helpers import quotes as quote_tables
 
     found = seed_analysis.quotes
-    listing = quote_tables.quote_listing(found, width=30)
-    assert len(listing) == len(found) and listing["text"].str.len().max() <= 32
+    listing = quote_tables.quote_listing(found)
+    assert len(listing) == len(found) and set(listing["text"]) == set(found["text"])  # whole quotes
+    assert list(listing["who"].str.casefold()) == sorted(listing["who"].str.casefold())
     assert quote_tables.most_quoted_article(found, seed_analysis.articles) == "000_badd61db92428ef2"
     [message] = quote_tables.speakers_compared(found, seed_analysis.articles)
     assert message.startswith("This corpus has quotes from a single article")
-    lines = quote_tables.summary_lines(found)
+    kinds = quote_tables.kinds_by_speaker_type(found)
+    assert kinds["total"].sum() == len(found) and list(kinds.columns) == ["speaker", "direct", "indirect", "total"]
+    lines = quote_tables.findings(found)
     assert lines[1].startswith("Most quoted: Antony Blinken")
     assert lines[-1] == "Documents quoted: North Atlantic Treaty."
 
@@ -403,7 +406,9 @@ def test_speakers_are_compared_across_articles_and_outlets():
              "cue_lemma": "say", "start_char": 0, "end_char": 16} for a in ("a", "b")]
     articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Post", "Times"]})
     by_article, by_outlet = quote_tables.speakers_compared(pd.DataFrame(rows), articles)
-    assert list(by_article.columns) == ["a", "b"] and list(by_outlet.columns) == ["Post", "Times"]
+    assert list(by_article.shown.columns) == ["speaker", "a", "b"]
+    assert list(by_outlet.shown.columns) == ["speaker", "Post", "Times"]
+    assert "Words in direct quotes, by outlet" in by_outlet._repr_html_()
 
 
 def test_the_full_name_of_a_surname_does_not_depend_on_the_hash_seed():

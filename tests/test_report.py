@@ -36,6 +36,14 @@ def hostile_report():
     return out
 
 
+@pytest.fixture(scope="module")
+def exports_report():
+    """Every shape of real news export (tests/fixtures/exports), the way a newsroom has them."""
+    out = REPORTS / "exports-corpus"
+    assert build_report(FIXTURES / "exports", out), "a notebook failed on the exports corpus"
+    return out
+
+
 def pages(folder: Path) -> list[Path]:
     return [folder / "index.html"] + [folder / f"{name}.html" for name in NOTEBOOK_NAMES]
 
@@ -46,7 +54,7 @@ def test_index_links_every_notebook_with_its_findings(seed_report):
     for name in NOTEBOOK_NAMES:
         assert f'href="{name}.html"' in index
         assert (seed_report / f"{name}.html").exists()
-    assert "No input was skipped or repaired." in index  # a computed finding of 00-corpus
+    assert "No input was skipped, repaired or flagged." in index  # a computed finding of 00-corpus
 
 
 def test_pages_hide_code_and_hold_no_path_of_this_machine(seed_report):
@@ -108,7 +116,37 @@ def browser():
         instance.close()
 
 
-@pytest.mark.parametrize("which", ["seed_report", "hostile_report"])
+def test_exports_report_names_what_was_repaired_and_shares_one_answer(exports_report):
+    index = (exports_report / "index.html").read_text()
+    assert "12 articles" in index and "2 skipped, 5 repaired, 2 flagged" in index
+    corpus_page = (exports_report / "00-corpus.html").read_text()
+    for shown in ("newsapi.json", "teaser-only", "truncated", "boilerplate", "Harbour Gazette"):
+        assert shown in corpus_page, shown
+    quoted = re.findall(r"Most quoted: ([^(<]+) \(", index)
+    assert quoted and re.search(rf"most quoted named speaker, {re.escape(quoted[0].strip())},", index)
+
+
+# What a reader must never see in a rendered page.
+RAW_REPRS = ("Analysis(", "{'", "dtype:", "<NA>", "NaT", "NaN", "[+1259 chars]", "\\n")
+LAYOUT_CHECKS = """() => {
+  const width = window.innerWidth, found = [];
+  for (const table of document.querySelectorAll('table')) {
+    if (table.getBoundingClientRect().width <= width + 1) continue;
+    let box = table.parentElement, scrolls = false;
+    for (; box && box !== document.body; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowX;
+      if ((overflow === 'auto' || overflow === 'scroll') && box.getBoundingClientRect().width <= width + 1) { scrolls = true; break; }
+    }
+    if (!scrolls) found.push('a table wider than the screen with nothing to scroll it in');
+  }
+  if (document.documentElement.scrollWidth > width + 1) found.push('the page scrolls sideways');
+  for (const cell of document.querySelectorAll('td, th'))
+    if (/^(NaN|<NA>|NaT|None|nan)$/.test(cell.innerText.trim())) found.push('a cell shows ' + cell.innerText.trim());
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("which", ["seed_report", "hostile_report", "exports_report"])
 def test_every_page_loads_in_a_browser_without_errors_or_injected_scripts(browser, which, request):
     folder = request.getfixturevalue(which)
     shots = REPORTS / "screenshots"
@@ -125,9 +163,9 @@ def test_every_page_loads_in_a_browser_without_errors_or_injected_scripts(browse
             assert not dialogs and page.evaluate("typeof window.__pwned") == "undefined", path.name
             broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
             assert broken == 0, (path.name, broken)
-            if width == 390:
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert path.name != "index.html" or overflow <= 0, "index page wider than a phone"
+            assert page.evaluate(LAYOUT_CHECKS) == [], (path.name, width)
+            text = page.inner_text("body")
+            assert not [raw for raw in RAW_REPRS if raw in text], (path.name, width)
             label = "phone" if width == 390 else "desktop"
             page.screenshot(path=str(shots / f"{folder.name}-{path.stem}-{label}.png"), full_page=True)
             page.close()

@@ -233,13 +233,14 @@ def test_training_script_reproduces_the_shipped_model(shared_dir, tmp_path, meth
 
 
 def test_notebook_helpers_on_the_seed(seed_analysis):
-    from helpers import sentiment
+    from helpers import sentiment_report
 
-    assert sentiment.main_entities(seed_analysis) == ["North Atlantic Treaty Organization", "Ukraine", "Russia"]
-    lines = sentiment.summary_lines(seed_analysis, ["Russia"])
-    assert lines[0].startswith("1 article(s) judged") and any(l.startswith("Towards Russia") for l in lines)
-    mentions = sentiment.mention_sentiment(seed_analysis, ["Russia"])
-    explained = sentiment.explained_mentions(seed_analysis, mentions, limit=2)
+    assert sentiment_report.main_entities(seed_analysis) == ["North Atlantic Treaty Organization", "Ukraine", "Russia"]
+    lines = sentiment_report.findings(seed_analysis, ["Russia"])
+    assert lines[0].startswith("1 article judged") and any(l.startswith("Towards Russia") for l in lines)
+    assert lines[1].startswith("In the longest article, “Blinken: NATO Looking at More Permanent Troop")
+    mentions = sentiment_report.mention_sentiment(seed_analysis, ["Russia"])
+    explained = sentiment_report.explained_mentions(seed_analysis, mentions, limit=2)
     assert len(explained) == 2 and all("strongest words" in caption for caption, _, _ in explained)
 
 

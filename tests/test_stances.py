@@ -175,8 +175,8 @@ def test_matrix_keeps_the_top_and_sums_the_rest(small_corpus):
 def test_figures_and_findings_draw_from_the_pairs(small_corpus):
     shown, rest = stances.top_pairs(small_corpus, limit=2)
     assert len(shown) == 2 and rest == {"pairs": 1, "statements": 1}
-    assert plots.stance_network(shown, rest).get_title() == "Who speaks about whom"
-    assert plots.stance_heatmap(stances.stance_matrix(small_corpus)).get_title()
-    lines = stances.stance_findings(small_corpus)
+    assert plots.stance_network(shown, rest).figure.get_suptitle() == "Who speaks about whom"
+    assert plots.stance_heatmap(stances.stance_matrix(small_corpus)).figure.get_suptitle()
+    lines = stances.findings(small_corpus)
     assert lines[0].startswith("6 stances in 6 statements (3 negative, 1 neutral, 2 positive)")
     assert any(line.startswith("Most negative: Ann about Bob") for line in lines)

@@ -286,7 +286,7 @@ def test_quoted_wording_saved_beside_the_tables(shared_dir, seed_analysis, tmp_p
 def test_notebook_helpers_summarise_and_highlight_the_seed(seed_analysis):
     from helpers import treaty_report
 
-    lines = treaty_report.summary_lines(seed_analysis)
+    lines = treaty_report.findings(seed_analysis)
     assert lines[1].startswith("Most cited: North Atlantic Treaty")
     [page] = treaty_report.highlighted_paragraphs(seed_analysis.treaty_refs, seed_analysis)
     assert "Article 5 of the North Atlantic Treaty" in page and "<sub" in page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.display import Findings, Note, Table, note, table
+
 def with_speaker_label(quotes: pd.DataFrame) -> pd.DataFrame:
     """The quotes with `who`: the resolved name, else the mention as written, else "(unattributed)"."""
     who = quotes["speaker_name"].fillna(quotes["speaker"]).fillna("(unattributed)")
@@ -34,6 +36,16 @@ def most_quoted(quotes: pd.DataFrame) -> str | None:
     return str(speaker_summary(named)["who"].iloc[0])
 
 
+def kinds_by_speaker_type(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Direct and indirect quotes per kind of speaker (person, organization, document,
+    unknown), most quoted kind first."""
+    counts = quotes.groupby(["speaker_type", "kind"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=["direct", "indirect"], fill_value=0).rename_axis(columns=None)
+    counts["total"] = counts["direct"] + counts["indirect"]
+    return (counts.reset_index().rename(columns={"speaker_type": "speaker"})
+            .sort_values(["total", "speaker"], ascending=[False, True], ignore_index=True))
+
+
 def cue_counts(quotes: pd.DataFrame) -> pd.DataFrame:
     """How often each cue lemma introduces a direct and an indirect quote."""
     cues = quotes.dropna(subset=["cue_lemma"])
@@ -54,11 +66,12 @@ def highlight_spans(quotes: pd.DataFrame, article_id: str) -> list[tuple[int, in
     return [(int(r.start_char), int(r.end_char), f"{r.who} · {r.kind}") for r in rows.itertuples()]
 
 
-def quote_listing(quotes: pd.DataFrame, width: int = 100) -> pd.DataFrame:
-    """Each speaker's quotes as a table: who, kind, cue and the text cut to `width` characters."""
-    labelled = with_speaker_label(quotes).sort_values(["who", "article_id", "start_char"])
-    text = labelled["text"].str.slice(0, width) + labelled["text"].str.len().gt(width).map({True: " …", False: ""})
-    return labelled.assign(text=text)[["who", "kind", "cue", "text"]].reset_index(drop=True)
+def quote_listing(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Each speaker's quotes as a table: who, kind, cue and the whole quote, grouped by speaker
+    and in article order (`display.table` clips long quotes at a word)."""
+    labelled = with_speaker_label(quotes)
+    labelled = labelled.assign(_key=labelled["who"].str.casefold()).sort_values(["_key", "who", "article_id", "start_char"])
+    return labelled[["who", "kind", "cue", "text"]].reset_index(drop=True)
 
 
 def most_quoted_article(quotes: pd.DataFrame, articles: pd.DataFrame) -> str:
@@ -70,12 +83,13 @@ def most_quoted_article(quotes: pd.DataFrame, articles: pd.DataFrame) -> str:
 
 
 def speakers_compared(quotes: pd.DataFrame, articles: pd.DataFrame, top: int = 10,
-                      max_columns: int = 8) -> list[pd.DataFrame | str]:
-    """Words in direct quotes of the most quoted speakers, across articles and across outlets;
-    a sentence instead of a table when the corpus cannot support the comparison."""
+                      max_columns: int = 6) -> list[Table | Note]:
+    """Words in direct quotes of the most quoted speakers, across articles and across outlets,
+    as tables to show; a sentence instead of a table when the corpus cannot support the
+    comparison."""
     if quotes["article_id"].nunique() < 2:
-        return ["This corpus has quotes from a single article, so there is nothing to compare "
-                "across articles or outlets."]
+        return [note("This corpus has quotes from a single article, so there is nothing to compare "
+                     "across articles or outlets.")]
     labelled = with_speaker_label(quotes)
     leaders = speaker_summary(quotes)["who"].head(top)
     direct = labelled[labelled["who"].isin(leaders) & (labelled["kind"] == "direct")]
@@ -84,34 +98,39 @@ def speakers_compared(quotes: pd.DataFrame, articles: pd.DataFrame, top: int = 1
     if per_article.shape[1] > max_columns:  # too many articles for columns: how widely, how much
         per_article = (per_article.assign(articles=(per_article > 0).sum(axis=1), words=per_article.sum(axis=1))
                        [["articles", "words"]].sort_values(["words", "articles"], ascending=False))
+    shown = [table(per_article.rename_axis(index="speaker", columns=None), "Words in direct quotes, by article",
+                   what="speakers", index=True)]
     outlets = articles.set_index("article_id")["outlet"]
     with_outlet = direct.assign(outlet=direct["article_id"].map(outlets)).dropna(subset=["outlet"])
     if with_outlet["outlet"].nunique() < 2:
-        return [per_article, "The articles do not name at least two outlets, so speakers are not "
-                             "compared by outlet."]
-    return [per_article, with_outlet.pivot_table(index="who", columns="outlet", values="words",
-                                                 aggfunc="sum", fill_value=0)]
+        return shown + [note("The articles do not name at least two outlets, so speakers are not "
+                             "compared by outlet.")]
+    per_outlet = with_outlet.pivot_table(index="who", columns="outlet", values="words", aggfunc="sum", fill_value=0)
+    per_outlet = per_outlet[per_outlet.sum().sort_values(ascending=False, kind="stable").index[:max_columns]]
+    return shown + [table(per_outlet.rename_axis(index="speaker", columns=None),
+                          "Words in direct quotes, by outlet", what="speakers", index=True)]
 
 
-def summary_lines(quotes: pd.DataFrame) -> list[str]:
-    """The notebook's closing findings, computed from the quotes table."""
+def findings(quotes: pd.DataFrame) -> Findings:
+    """The quotes notebook's closing findings, computed from the quotes table."""
     if quotes.empty:
-        return ["No quotes were found in this corpus."]
+        return Findings(["No quotes were found in this corpus."])
     summary = speaker_summary(quotes)
     direct = int((quotes["kind"] == "direct").sum())
     leader = most_quoted(quotes)
     lead = summary[summary["who"] == leader].iloc[0] if leader else summary.iloc[0]
     share = lead["direct_words"] / max(summary["direct_words"].sum(), 1)
     top_cue = cue_counts(quotes).iloc[0]
-    lines = [f"{len(quotes)} quotes in {quotes['article_id'].nunique()} article(s): {direct} direct, "
-             f"{len(quotes) - direct} indirect, from {len(summary)} speaker(s).",
+    articles = quotes["article_id"].nunique()
+    lines = [f"{len(quotes):,} quotes in {articles:,} article{'s' if articles != 1 else ''}: {direct:,} direct, "
+             f"{len(quotes) - direct:,} indirect, from {len(summary):,} speakers.",
              f"Most quoted: {lead['who']} ({lead['direct']} direct, {lead['indirect']} indirect; "
              f"{share:.0%} of all words in direct quotes).",
-             f"Most common cue: '{top_cue['cue_lemma']}' ({top_cue['total']} quotes); "
-             f"quotes without a speaker: {int(quotes['speaker'].isna().sum())}."]
+             f"Most common cue: “{top_cue['cue_lemma']}” ({top_cue['total']:,} quotes); "
+             f"quotes without a speaker: {int(quotes['speaker'].isna().sum()):,}."]
     named = set(quotes["speaker_name"].dropna())
     documents = summary[(summary["speaker_type"] == "document") & summary["who"].isin(named)]["who"]  # most quoted first
     if len(documents):
         more = f" and {len(documents) - 5} more" if len(documents) > 5 else ""
         lines.append("Documents quoted: " + ", ".join(documents.head(5)) + more + ".")
-    return lines
+    return Findings(lines)

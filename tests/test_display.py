@@ -1,0 +1,78 @@
+"""How notebooks show tables, findings and notes (helpers/display.py)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from helpers.display import Findings, clip_at_word, count, escape_markdown, note, table
+
+
+def cells(html: str) -> list[str]:
+    return re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+
+
+def test_numbers_dates_and_missing_values_read_as_a_person_would_write_them():
+    frame = pd.DataFrame({"words": pd.array([1234, None], dtype="Int64"), "quotes": [343.0, np.nan],
+                          "score": [-0.2167, 0.5], "date": pd.to_datetime(["2020-01-19 14:30", None]),
+                          "outlet": ["BBC News", None], "truncated": [True, False]})
+    html = table(frame, "Example")._repr_html_()
+    assert cells(html) == ["1,234", "343", "−0.22", "19 Jan 2020", "BBC News", "yes",
+                           "", "", "+0.50", "", "", "no"]
+    for raw in ("NaN", "&lt;NA&gt;", "NaT", "343.0", "00:00"):
+        assert raw not in html
+    assert 'class="nh-num"' in html
+    counts = table(pd.DataFrame({"targets": [343.0, np.nan], "macro-F1": [0.7612, 0.5]}), "Counts")._repr_html_()
+    assert cells(counts) == ["343", "0.76", "", "0.50"]  # a count is no score: no sign
+
+
+def test_long_text_is_clipped_at_a_word_with_the_whole_text_a_hover_or_tap_away():
+    quote = "We will not accept any agreement that leaves our farmers without a market for the harvest this year"
+    html = table(pd.DataFrame({"text": [quote], "who": ["Ann"], "kind": ["direct"]}), "Quotes", clip=40)._repr_html_()
+    shown = re.search(r"<summary[^>]*>(.*?)</summary>", html).group(1)
+    assert shown == "We will not accept any agreement that …"
+    assert f'title="{quote}"' in html and f"</summary>{quote}</details>" in html
+    assert clip_at_word("Short enough", 40) == "Short enough"
+
+
+def test_the_caption_says_how_many_rows_are_shown_of_how_many():
+    frame = pd.DataFrame({"article_id": [f"a{i}" for i in range(28)]})
+    assert "first 20 of 28 articles" in table(frame, "The articles", what="articles")._repr_html_()
+    assert "all 28 articles" in table(frame, "The articles", what="articles", limit=None)._repr_html_()
+    assert "1 treaty" in table(frame.head(1), "Cited", what="treaties")._repr_html_()
+    empty = table(frame.head(0), "Provisions cited", what="provisions")._repr_html_()
+    assert "none in this corpus" in empty and "<table" not in empty
+
+
+def test_identifiers_are_shortened_and_wide_tables_become_cards_on_a_phone():
+    ids = pd.DataFrame({"article_id": ["5f1c0b7e2a9d4c1e8f3a6b2d9c0e1f47"], "title": ["Grain"], "words": [69]})
+    html = table(ids, "Ids")._repr_html_()
+    assert ">5f1c0b7e2a9d4…1f47<" in html and 'title="5f1c0b7e2a9d4c1e8f3a6b2d9c0e1f47"' in html
+    assert 'class="nh-table nh-cards"' in html and 'data-label="article id"' in html
+    assert '<table class="nh-table">' in table(ids[["title", "words"]], "Two columns")._repr_html_()
+    assert "@media (max-width:40rem)" in html and "overflow-x:auto" in html
+
+
+def test_article_text_is_escaped_everywhere():
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    html = table(pd.DataFrame({"text": [hostile * 3], "who": [hostile]}), hostile)._repr_html_()
+    assert "<img" not in html and "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script" not in escape_markdown(hostile) and "&lt;img" in escape_markdown(hostile)
+
+
+def test_findings_and_notes_render_as_markdown_prose():
+    found = Findings(["3 quotes by *Ann* [link](x)", "1. not a list number"])
+    markdown = found._repr_markdown_()
+    assert markdown.splitlines() == ["- 3 quotes by \\*Ann\\* \\[link\\](x)", "- 1\\. not a list number"]
+    assert repr(found) == "- 3 quotes by *Ann* [link](x)\n- 1. not a list number"
+    assert note("No outlet is named.")._repr_markdown_() == "No outlet is named."
+    assert (count(1, "treaty reference"), count(2, "treaty reference"), count(3, "person")) == (
+        "1 treaty reference", "2 treaty references", "3 people")
+
+
+def test_plain_text_fallback_has_no_python_repr():
+    frame = pd.DataFrame({"name": ["Ann"], "share": [np.nan]})
+    text = repr(table(frame, "Shares", what="names"))
+    assert text.startswith("Shares (1 name)") and "NaN" not in text

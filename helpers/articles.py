@@ -15,10 +15,14 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
+
+from helpers.cleaning import clean_fields, decode
+from helpers.guard import Problems, budget_for, guarded
+from helpers.html_text import main_text
 
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".csv", ".html", ".htm")
 METADATA_FILE = "metadata.csv"
@@ -46,16 +50,6 @@ LINE_BREAK = re.compile(r"\n\s*")
 
 class InputError(Exception):
     """The inputs hold nothing usable: a missing path, or no article at all."""
-
-
-@dataclass
-class Problems:
-    """Collects one row per input that was skipped or repaired."""
-
-    rows: list[dict] = field(default_factory=list)
-
-    def add(self, source: str, problem: str, detail: str, action: str) -> None:
-        self.rows.append({"source": source, "problem": problem, "detail": detail, "action": action})
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -88,50 +82,6 @@ def text_hash(text: str) -> str:
 
 def count_words(text: str) -> int:
     return len(text.split())
-
-
-# --- decoding -------------------------------------------------------------------------------
-
-def decode(data: bytes, source: str, problems: Problems) -> str | None:
-    """Bytes -> text with LF line ends and no byte-order mark, or None when it is not text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return normalise_newlines(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        problems.add(source, "binary", "contains NUL bytes: not a text file", "skipped")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        text = _decode_legacy(data)
-        encoding = "Windows-1252" if text is not None else "Latin-1"
-        if text is None:
-            text = data.decode("latin-1")
-        problems.add(source, "undecodable",
-                     f"not valid UTF-8 (byte {error.start}); decoded as {encoding}", "repaired")
-    if _looks_binary(text):
-        problems.add(source, "binary", "mostly control characters: not a text file", "skipped")
-        return None
-    return normalise_newlines(text)
-
-
-def _decode_legacy(data: bytes) -> str | None:
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:4096]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return bool(sample) and control / len(sample) > 0.1
-
-
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- finding files --------------------------------------------------------------------------
@@ -203,14 +153,18 @@ def iter_articles(inputs, problems: Problems) -> Iterator[dict]:
                              f"id {article_id} already used; renamed {article_id}-{suffix}",
                              "repaired")
                 record["article_id"] = f"{article_id}-{suffix}"
-            record["date"] = _iso_date(record["date"], record["source_path"], problems)
             seen_ids.add(record["article_id"])
             seen_texts[digest] = record["article_id"]
             yield record
 
 
 def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None = None) -> list[dict]:
-    """Article records from one file; problems are reported, never raised."""
+    """Article records from one file; problems are reported, never raised.
+
+    Reading the file (decoding, parsing JSON or CSV) runs under one guard, and building each
+    record (each JSON object, JSON line, CSV row) under one guard of its own, so a record
+    that breaks, or a file nested too deeply to parse, costs only itself.
+    """
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -220,10 +174,23 @@ def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None =
         return []
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(source, "too-large",
-                         f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "skipped")
-            return []
+    except OSError as error:
+        problems.add(source, "unreadable", error.strerror or str(error), "skipped")
+        return []
+    if size > MAX_FILE_BYTES:
+        problems.add(source, "too-large", f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "skipped")
+        return []
+    budget = budget_for(size)
+    pending = guarded(lambda: _pending_records(path, problems, metadata or {}), source, problems,
+                      budget=budget) or []
+    records = (guarded(build, record_source, problems, budget=budget) for record_source, build in pending)
+    return [record for record in records if record is not None]
+
+
+def _pending_records(path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
+    """(source, a function building that record) for each record of the file."""
+    source = str(path)
+    try:
         data = path.read_bytes()
     except OSError as error:
         problems.add(source, "unreadable", error.strerror or str(error), "skipped")
@@ -235,21 +202,17 @@ def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None =
     if text is None:
         return []
     reader = {".txt": _read_txt, ".json": _read_json, ".jsonl": _read_jsonl,
-              ".csv": _read_csv, ".html": _read_html, ".htm": _read_html}[suffix]
-    return reader(text, path, problems, metadata or {})
+              ".csv": _read_csv, ".html": _read_html, ".htm": _read_html}[path.suffix.lower()]
+    return reader(text, path, problems, metadata)
 
 
-def _read_txt(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
-    if not text.strip():
-        problems.add(str(path), "empty", "the file holds only whitespace", "skipped")
-        return []
-    title = text.lstrip().split("\n", 1)[0].strip()
+def _read_txt(text: str, path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
     extra = metadata.get(path.stem, {})
-    return [_article(path.stem, title, text, str(path), extra.get("date"),
-                     extra.get("source"), extra.get("url"))]
+    return [(str(path), partial(_article, problems, str(path), path.stem, None, text, extra.get("date"),
+                                extra.get("source"), extra.get("url")))]
 
 
-def _read_json(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
+def _read_json(text: str, path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -262,29 +225,28 @@ def _read_json(text: str, path: Path, problems: Problems, metadata: dict) -> lis
         if nested is not None and _field(data, "text") is None:
             data = nested
     if isinstance(data, dict):
-        record = _from_mapping(data, path.stem, str(path), problems)
-        return [record] if record else []
+        return [(str(path), partial(_from_mapping, data, path.stem, str(path), problems))]
     if not isinstance(data, list):
         problems.add(str(path), "malformed", "JSON holds neither an article object nor a list",
                      "skipped")
         return []
-    return _from_records(enumerate(data, 1), path, problems)
+    return _from_records(path, problems, list(enumerate(data, 1)))
 
 
-def _read_jsonl(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
-    def records():
-        for number, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.add(f"{path}#{number}", "malformed", f"not valid JSON: {error.msg}",
-                             "skipped")
-    return _from_records(records(), path, problems)
+def _read_jsonl(text: str, path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
+    lines = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+    return _from_records(path, problems, lines, parse=_json_line)
 
 
-def _read_csv(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
+def _json_line(line: str, source: str, problems: Problems) -> object:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        problems.add(source, "malformed", f"not valid JSON: {error.msg}", "skipped")
+        return None
+
+
+def _read_csv(text: str, path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
     csv.field_size_limit(MAX_FILE_BYTES)
     try:
         reader = csv.DictReader(io.StringIO(text))
@@ -297,37 +259,35 @@ def _read_csv(text: str, path: Path, problems: Problems, metadata: dict) -> list
         problems.add(str(path), "no-text-column",
                      f"no text column among: {', '.join(columns) or '(none)'}", "skipped")
         return []
-    return _from_records(((n + 2, row) for n, row in enumerate(rows)), path, problems)
+    return _from_records(path, problems, [(n + 2, row) for n, row in enumerate(rows)])
 
 
-def _read_html(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
-    import trafilatura  # slow to import; only HTML needs it
-
-    document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                           include_tables=False)
-    body = getattr(document, "text", None) if document else None
-    if not body or not body.strip():
+def _read_html(text: str, path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
+    document = main_text(text)
+    if document is None:
         problems.add(str(path), "empty", "no main text found in the HTML", "skipped")
         return []
-    body = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
-    title = (document.title or "").strip()
-    return [_article(path.stem, title, _with_title(title, body), str(path), document.date,
-                     document.sitename, document.url)]
+    return [(str(path), partial(_article, problems, str(path), path.stem, document.title,
+                                document.text, document.date, document.sitename, document.url))]
 
 
-def _from_records(numbered: Iterable[tuple[int, object]], path: Path, problems: Problems) -> list[dict]:
-    records = list(numbered)
-    width = len(str(max((n for n, _ in records), default=1)))
-    found = []
-    for number, item in records:
-        source = f"{path}#{number}"
-        if not isinstance(item, dict):
-            problems.add(source, "malformed", "the record is not an object", "skipped")
-            continue
-        record = _from_mapping(item, f"{path.stem}-{number:0{width}d}", source, problems)
-        if record:
-            found.append(record)
-    return found
+def _from_records(path: Path, problems: Problems, numbered: list[tuple[int, object]],
+                  parse=None) -> list[tuple[str, partial]]:
+    width = len(str(max((n for n, _ in numbered), default=1)))
+    return [(f"{path}#{number}", partial(_from_record, item, f"{path.stem}-{number:0{width}d}",
+                                         f"{path}#{number}", problems, parse))
+            for number, item in numbered]
+
+
+def _from_record(item, fallback_id: str, source: str, problems: Problems, parse=None) -> dict | None:
+    if parse is not None:
+        item = parse(item, source, problems)
+        if item is None:
+            return None
+    if not isinstance(item, dict):
+        problems.add(source, "malformed", "the record is not an object", "skipped")
+        return None
+    return _from_mapping(item, fallback_id, source, problems)
 
 
 def _from_mapping(item: dict, fallback_id: str, source: str, problems: Problems) -> dict | None:
@@ -338,17 +298,12 @@ def _from_mapping(item: dict, fallback_id: str, source: str, problems: Problems)
         return None
     if isinstance(body, list):
         body = "\n\n".join(str(part) for part in body)
-    body = normalise_newlines(str(body)).strip()
-    if not body:
-        problems.add(source, "empty", "the text field is empty", "skipped")
-        return None
-    title = _as_text(_field(item, "title")) or ""
     outlet = _field(item, "outlet")
     if isinstance(outlet, dict):  # NewsAPI: {"id": ..., "name": ...}
         outlet = outlet.get("name") or outlet.get("id")
-    article_id = _as_text(_field(item, "id")) or fallback_id
-    return _article(article_id, title, _with_title(title, body), source,
-                    _as_text(_field(item, "date")), _as_text(outlet), _as_text(_field(item, "url")))
+    return _article(problems, source, _as_text(_field(item, "id")) or fallback_id,
+                    _as_text(_field(item, "title")) or "", str(body), _as_text(_field(item, "date")),
+                    _as_text(outlet), _as_text(_field(item, "url")))
 
 
 def _with_title(title: str, body: str) -> str:
@@ -390,10 +345,24 @@ def _as_text(value) -> str | None:
     return text or None
 
 
-def _article(article_id, title, text, source_path, date, outlet, url) -> dict:
-    return {"article_id": str(article_id), "title": title, "text": text,
-            "source_path": source_path, "date": date or None, "outlet": outlet or None,
-            "url": url or None, "n_words": count_words(text)}
+def _article(problems: Problems, source: str, article_id, title: str | None, body: str, date,
+             outlet, url) -> dict | None:
+    """An article record, its fields cleaned. A title (JSON, CSV, HTML) becomes paragraph 0
+    of the text; without one (`.txt`), the text is the whole file and its first line the title."""
+    fields = clean_fields({"article_id": str(article_id), "title": title, "text": body, "date": date,
+                           "outlet": outlet, "url": url}, source, problems)
+    text = fields["text"]
+    if not text.strip():
+        problems.add(source, "empty", "the text is empty or only whitespace", "skipped")
+        return None
+    if title is None:
+        fields["title"] = text.lstrip().split("\n", 1)[0].strip()
+    else:
+        text = _with_title(fields["title"], text.strip())
+    return {"article_id": fields["article_id"], "title": fields["title"], "text": text,
+            "source_path": source, "date": _iso_date(fields["date"], source, problems),
+            "outlet": fields["outlet"] or None, "url": fields["url"] or None,
+            "n_words": count_words(text)}
 
 
 def _metadata_beside(path: Path, cache: dict, problems: Problems) -> dict[str, dict]:
@@ -403,7 +372,8 @@ def _metadata_beside(path: Path, cache: dict, problems: Problems) -> dict[str, d
         return {}
     for folder in (path.parent, path.parent.parent):
         if folder not in cache:
-            cache[folder] = _read_metadata(folder / METADATA_FILE, problems)
+            where = folder / METADATA_FILE
+            cache[folder] = guarded(lambda: _read_metadata(where, problems), str(where), problems) or {}
         if path.stem in cache[folder]:
             return cache[folder]
     return {}

@@ -368,21 +368,35 @@ def _borrow_speakers(r: Reader, found: list[Attribution]) -> list[Attribution]:
             while found[index_of[id(source)]].cue is None and source.continues is not None:
                 source = source.continues
             found[number] = borrowed(index_of[id(source)]) or found[number]
+    # Pieces come in text order. The nearest attributed piece after each one in its
+    # paragraph, found in one backward pass, and the nearest before it and the last of each
+    # paragraph, kept in the forward pass, keep this linear in the number of pieces.
+    after: list[int | None] = [None] * len(r.pieces)
+    following: int | None = None
+    for number in range(len(r.pieces) - 1, -1, -1):
+        if following is not None and r.pieces[following].paragraph != r.pieces[number].paragraph:
+            following = None
+        after[number] = following
+        if found[number].cue is not None:
+            following = number
+    before: int | None = None  # the latest attributed piece of the paragraph so far
+    last_of: dict[int, int] = {}  # paragraph -> its last piece so far
     for number, piece in enumerate(r.pieces):
-        if found[number].cue is not None or found[number].speaker is not None:
-            continue
-        same = [i for i, p in enumerate(r.pieces) if p.paragraph == piece.paragraph and found[i].cue is not None]
-        before = [i for i in same if r.pieces[i].start < piece.start]
-        after = [i for i in same if r.pieces[i].start > piece.start]
-        if before and (found[before[-1]].speaker is not None or not after):
-            found[number] = borrowed(before[-1]) or found[number]
-        elif after and not r.is_short(piece):
-            found[number] = borrowed(after[0]) or found[number]
-        elif r.opens_paragraph(piece) and not r.is_short(piece):
-            # a paragraph that is a further quote of the speaker quoted just before
-            previous = [i for i in range(number) if r.pieces[i].paragraph == piece.paragraph - 1]
-            if previous and found[previous[-1]].cue is not None:
-                found[number] = borrowed(previous[-1]) or found[number]
+        if before is not None and r.pieces[before].paragraph != piece.paragraph:
+            before = None
+        if found[number].cue is None and found[number].speaker is None:
+            if before is not None and (found[before].speaker is not None or after[number] is None):
+                found[number] = borrowed(before) or found[number]
+            elif after[number] is not None and not r.is_short(piece):
+                found[number] = borrowed(after[number]) or found[number]
+            elif r.opens_paragraph(piece) and not r.is_short(piece):
+                # a paragraph that is a further quote of the speaker quoted just before
+                previous = last_of.get(piece.paragraph - 1)
+                if previous is not None and found[previous].cue is not None:
+                    found[number] = borrowed(previous) or found[number]
+        if found[number].cue is not None:
+            before = number
+        last_of[piece.paragraph] = number
     return found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Token
 
@@ -63,6 +63,8 @@ class Reader:
         self.identity: ArticleIdentity = identify(context)
         self.token_starts = [token.idx for token in self.doc]
         self.pieces = find_pieces(self.text, context.paragraphs)
+        self.piece_starts = [piece.start for piece in self.pieces]
+        self.piece_ends = [piece.end for piece in self.pieces]
         self.quoted = quoted_tokens(self.doc, self.pieces)
         self.people = [p for p in self.identity.people if not self.in_quote(p.start)]
 
@@ -160,7 +162,11 @@ class Reader:
         return cue
 
     def mostly_quoted(self, start: int, end: int) -> bool:
-        covered = sum(max(0, min(end, p.end) - max(start, p.start)) for p in self.pieces)
+        # pieces come in text order and never overlap, so those overlapping start:end are
+        # found by bisection
+        first = bisect_right(self.piece_ends, start)
+        last = bisect_left(self.piece_starts, end)
+        covered = sum(max(0, min(end, p.end) - max(start, p.start)) for p in self.pieces[first:last])
         return covered > 0.5 * (end - start)
 
     def trim(self, tokens: list[Token]) -> tuple[int, int] | None:

@@ -44,6 +44,9 @@ FIELD_NAMES = {
 }
 LIST_KEYS = ("articles", "data", "items", "results", "documents", "docs", "records")
 
+# What a record that could not be parsed becomes (`None` is a JSON value: null).
+UNREADABLE = object()
+
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 LINE_BREAK = re.compile(r"\n\s*")
 
@@ -243,7 +246,7 @@ def _json_line(line: str, source: str, problems: Problems) -> object:
         return json.loads(line)
     except json.JSONDecodeError as error:
         problems.add(source, "malformed", f"not valid JSON: {error.msg}", "skipped")
-        return None
+        return UNREADABLE
 
 
 def _read_csv(text: str, path: Path, problems: Problems, metadata: dict) -> list[tuple[str, partial]]:
@@ -282,7 +285,7 @@ def _from_records(path: Path, problems: Problems, numbered: list[tuple[int, obje
 def _from_record(item, fallback_id: str, source: str, problems: Problems, parse=None) -> dict | None:
     if parse is not None:
         item = parse(item, source, problems)
-        if item is None:
+        if item is UNREADABLE:  # already reported
             return None
     if not isinstance(item, dict):
         problems.add(source, "malformed", "the record is not an object", "skipped")

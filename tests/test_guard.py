@@ -156,7 +156,7 @@ def test_a_broken_metadata_file_is_reported_once_and_the_articles_still_load(tmp
     (tmp_path / "metadata.csv").write_text("id,date\na,2024-01-01\n")
     for name in ("a", "b"):
         (tmp_path / f"{name}.txt").write_text(f"Title {name}\n\nThe mayor spoke.")
-    monkeypatch.setattr(articles, "_read_metadata", lambda path, problems: [][1])
+    monkeypatch.setattr(articles, "_read_metadata", lambda path, problems: [][1] if path.exists() else {})
     problems = Problems()
     assert len(list(iter_articles(tmp_path, problems))) == 2
     assert [(row["source"].split("/")[-1], row["problem"]) for row in problems.rows] == [

@@ -2,7 +2,8 @@
 
 Every reader turns one file into zero or more article records (plain dicts with the
 `articles` columns) and reports trouble through a `Problems` list; nothing here raises for
-bad content. Only a path that does not exist, or inputs with no article at all, raise
+bad content. Reading a file and building each of its records run under the guard of
+`helpers.guard`, and every text and title is cleaned by `helpers.cleaning` first. Only a path that does not exist, or inputs with no article at all, raise
 `InputError`, which the command line turns into one line on stderr.
 """
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers import analysis, articles, guard
+from helpers import analysis, articles
 from helpers.analysis import TABLE_NAMES
 from helpers.articles import iter_articles
 from helpers.guard import Problems, TooSlow, guarded

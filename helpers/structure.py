@@ -26,6 +26,8 @@ class Context:
     doc: Doc
     tables: dict[str, list[dict]] = field(default_factory=dict)
     target_method: str | None = None  # the sentiment towards entities: None for the fast one
+    # answers a step works out once per article and asks for again (identity's name forms)
+    memo: dict = field(default_factory=dict)
 
     @property
     def article_id(self) -> str:

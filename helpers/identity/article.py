@@ -307,7 +307,15 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
 
 def given_name_form(context: Context, surname: str) -> str | None:
     """A full name the tagger missed: the most frequent "Given Surname" written in the
-    article whose first word is a name (not "President", not a word written in lower case)."""
+    article whose first word is a name (not "President", not a word written in lower case).
+    Worked out once per surname and article."""
+    key = ("given_name_form", surname)
+    if key not in context.memo:
+        context.memo[key] = _given_name_form(context, surname)
+    return context.memo[key]
+
+
+def _given_name_form(context: Context, surname: str) -> str | None:
     if not surname[:1].isupper() or surname.isupper():
         return None
     forms = context.given_name_forms(surname)

@@ -19,7 +19,9 @@ The quotes step finds the mention ("he", "Blinken", "the secretary", "a spokesma
 from __future__ import annotations
 
 import re
+import heapq
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -148,11 +150,18 @@ class SpeakerResolver:
         country"), outside quotes, in the last few paragraphs."""
         sentence_start = self.context.sentences[self.context.sentence_at(start)].start_char
         paragraph = self.context.paragraph_at(start)
-        earlier = [n for n in self.identity.mentions
-                   if n.label == "GPE" and n.canonical in countries() and n.start < sentence_start
-                   and not self.quoted[self._token_at(n.start)]
-                   and self.context.paragraph_at(n.start) >= paragraph - DESCRIPTION_PARAGRAPHS]
-        return earlier[-1] if earlier else None
+        starts, found = self._countries
+        index = bisect_left(starts, sentence_start)
+        if index and self.context.paragraph_at(starts[index - 1]) >= paragraph - DESCRIPTION_PARAGRAPHS:
+            return found[index - 1]
+        return None
+
+    @cached_property
+    def _countries(self) -> tuple[list[int], list]:
+        """The countries named outside quotes, in text order (so "the country" is a bisection)."""
+        found = [n for n in sorted(self.identity.mentions, key=lambda n: n.start)
+                 if n.label == "GPE" and n.canonical in countries() and not self.quoted[self._token_at(n.start)]]
+        return [n.start for n in found], found
 
     def _written_name(self, head: Token) -> Speaker:
         """A name nobody tagged: an acronym or a known alias is an organisation ("IAAF"),
@@ -339,20 +348,54 @@ class SpeakerResolver:
         whose role has no rank the mention lacks first ("the mayor" is not the deputy mayor)."""
         words = {t.lower_ for t in self._tokens(start, end)}
         roles = [w for w in words if self.words.get(w) == "role"]
-        earlier = [p for p in self.people[:bisect_left(self.person_starts, start)] if p.role
-                   and any(role in p.role.lower().split() for role in roles)]
-        exact = [p for p in earlier if not (set(p.role.lower().split()) & RANKS) - words]
-        return (exact or earlier)[-1] if earlier else None
+        index = self._by_role_word
+        # the people with one of the roles, latest first (read back only as far as needed)
+        earlier = heapq.merge(*(reversed(index[role][1][:bisect_left(index[role][0], (start,))])
+                                for role in roles if role in index), key=lambda item: item[0], reverse=True)
+        latest = None
+        for _, person in earlier:
+            if not (set(person.role.lower().split()) & RANKS) - words:
+                return person
+            latest = latest or person
+        return latest
+
+    @cached_property
+    def _by_role_word(self) -> dict[str, tuple[list[tuple[int, int]], list[tuple[tuple[int, int], Person]]]]:
+        """role word -> the people whose role holds it, by (start, order among people)."""
+        index: dict[str, tuple[list, list]] = {}
+        for number, person in enumerate(self.people):
+            for word in set((person.role or "").lower().split()):
+                keys, people = index.setdefault(word, ([], []))
+                keys.append((person.start, number))
+                people.append(((person.start, number), person))
+        return index
 
     def _latest_organization(self, start: int, noun: str | None = None):
         """The organisation named last before `start`, in the last few paragraphs; one whose
         name holds the description's noun first ("the institute": the American Film Institute)."""
         paragraph = self.context.paragraph_at(start)
-        earlier = [n for n in self.identity.organizations
-                   if n.label == "ORG" and n.start < start and not self.quoted[self._token_at(n.start)]
-                   and self.context.paragraph_at(n.start) >= paragraph - DESCRIPTION_PARAGRAPHS]
-        fitting = [n for n in earlier if noun and noun in n.canonical.lower().split()]
-        return (fitting or earlier)[-1] if earlier else None
+
+        def latest(word: str | None):
+            starts, named = self._organizations.get(word, ([], []))
+            index = bisect_left(starts, start)
+            if index and self.context.paragraph_at(starts[index - 1]) >= paragraph - DESCRIPTION_PARAGRAPHS:
+                return named[index - 1]
+            return None
+
+        return (latest(noun) if noun else None) or latest(None)
+
+    @cached_property
+    def _organizations(self) -> dict[str | None, tuple[list[int], list]]:
+        """The organisations named outside quotes, in text order: all of them (None) and by
+        each word of their names."""
+        index: dict[str | None, tuple[list[int], list]] = {}
+        for named in sorted(self.identity.organizations, key=lambda n: n.start):
+            if named.label == "ORG" and not self.quoted[self._token_at(named.start)]:
+                for word in (None, *dict.fromkeys(named.canonical.lower().split())):
+                    starts, found = index.setdefault(word, ([], []))
+                    starts.append(named.start)
+                    found.append(named)
+        return index
 
 
 def _strip_article(name: str) -> str:

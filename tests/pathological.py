@@ -64,7 +64,7 @@ def repeated_sentence(times: int) -> str:
 # (name, builder, two sizes: the second twice the first) timed by the benchmark
 CASES = (
     ("no-blank-line", no_blank_line, (1_000_000, 2_000_000)),
-    ("unbalanced-quotes", unbalanced_quotes, (5_000, 10_000)),
+    ("unbalanced-quotes", unbalanced_quotes, (10_000, 20_000)),
     ("long-sentence", long_sentence, (25_000, 50_000)),
     ("repeated-sentence", repeated_sentence, (2_000, 4_000)),
 )

@@ -91,7 +91,7 @@ def _attribute(r: Reader, piece: Piece) -> Attribution:
     if (tail := _tail_cue(r, piece)) is not None:
         cue = r.outermost(tail)
         return Attribution(cue, speaker_of(r, cue, inverted=True), "cue-after")
-    if r.text[:piece.open_mark].rstrip().endswith(":"):
+    if r.char_before(piece.open_mark) == ":":
         # "Michael P. McDonald: “…”": a name and a colon, no verb
         return Attribution(None, _name_before_colon(r, piece), "colon")
     if (noun := _owned_speech_noun(r, piece)) is not None:
@@ -290,7 +290,7 @@ def _only_speaker_between(r: Reader, first: int, cue: Token) -> bool:
 def _cue_before(r: Reader, piece: Piece) -> Token | None:
     """The nearest speech verb before the opening mark in the same sentence; after a
     colon, the verb that leads to the colon ("Rubio fired back: “…”")."""
-    after_colon = r.text[:piece.open_mark].rstrip().endswith(":")
+    after_colon = r.char_before(piece.open_mark) == ":"
     if after_colon and _name_before_colon(r, piece) is not None:
         return None
     index = r.token_at(piece.open_mark) - 1
@@ -336,14 +336,13 @@ def _main_verb_before(r: Reader, piece: Piece) -> Token | None:
 
 def _ends_with_colon(r: Reader, index: int) -> bool:
     """Whether the text before token `index` (a paragraph break) ends with a colon."""
-    return r.text[:r.doc[index].idx].rstrip().endswith(":")
+    return r.char_before(r.doc[index].idx) == ":"
 
 
 def _introduces(r: Reader, piece: Piece) -> bool:
     """A colon, or a comma before a capitalised quote, hands the sentence to the quote."""
-    before = r.text[:piece.open_mark].rstrip()
-    content = r.text[piece.start:piece.end]
-    return before.endswith(":") or (before.endswith(",") and content[:1].isupper())
+    before = r.char_before(piece.open_mark)
+    return before == ":" or (before == "," and r.text[piece.start:piece.start + 1].isupper())
 
 
 def _preceded_by_title_marker(r: Reader, piece: Piece) -> bool:

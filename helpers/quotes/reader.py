@@ -110,17 +110,33 @@ class Reader:
 
     def names_a_person(self, turn: re.Match) -> bool:
         surname = name_words(turn.group("name"))[-1:]  # empty for a lone honorific ("MR.:")
-        known = {words[-1].lower() for p in self.people if (words := name_words(p.name))}
-        return (bool(surname) and surname[0].lower() in known) or any(
+        return (bool(surname) and surname[0].lower() in self.known_surnames) or any(
             n.label == "PERSON" for n in self.identity.at(*turn.span("name")))
 
+    @functools.cached_property
+    def known_surnames(self) -> set[str]:
+        return {words[-1].lower() for p in self.people if (words := name_words(p.name))}
+
+    def char_before(self, position: int) -> str:
+        """The last character before `position` that is not whitespace ("" at the start).
+        Read backwards from `position`: copying the text before it for every quote made
+        long articles quadratic."""
+        index = self.last_before(position)
+        return self.text[index] if index >= 0 else ""
+
+    def last_before(self, position: int) -> int:
+        index = position - 1
+        while index >= 0 and self.text[index].isspace():
+            index -= 1
+        return index
+
     def opens_sentence(self, piece: Piece) -> bool:
-        before = self.text[:piece.open_mark].rstrip()
-        return not before or before[-1] in ".!?:\n”\"" or self.opens_paragraph(piece)
+        before = self.char_before(piece.open_mark)
+        return not before or before in ".!?:\n”\"" or self.opens_paragraph(piece)
 
     def opens_paragraph(self, piece: Piece) -> bool:
         start, _ = self.context.paragraphs[piece.paragraph]
-        return not self.text[start:piece.open_mark].strip()
+        return self.last_before(piece.open_mark) < start
 
     def is_short(self, piece: Piece) -> bool:
         content = self.text[piece.start:piece.end]

@@ -7,8 +7,8 @@ line in `EXTRACTORS`, plus its table's columns in `tables.SCHEMAS`.
 from __future__ import annotations
 
 import json
-import traceback
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from helpers import tables
 from helpers.cache import write_atomically
 from helpers.entities import extract_entities
+from helpers.guard import Problems, budget_for, guarded
 from helpers.identity import finalize_names, rename_sentiment_units, rename_speakers, rename_stances
 from helpers.quotes import extract_quotes
 from helpers.sentiment import extract_sentiment
@@ -56,21 +57,18 @@ def finalize_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def extract_article(article: dict, doc: Doc, target_method: str | None = None
                     ) -> tuple[dict[str, list[dict]], list[dict]]:
-    """Every extractor's records for one article, and a problem row for any that failed;
-    `target_method` names the sentiment-towards-entities model (None: the fast one)."""
+    """Every extractor's records for one article, and a problem row for any that failed or
+    overran its time budget (`extractor-failed`, `too-large`, `too-slow`, the detail starting
+    with the extractor's name); `target_method` names the sentiment-towards-entities model
+    (None: the fast one)."""
     context = Context(article, doc, target_method=target_method)
-    problems = []
+    problems = Problems()
+    budget = budget_for(len(article["text"]))
     for name, extractor in EXTRACTORS:
-        try:
-            context.tables[name] = extractor(context)
-        except Exception as error:  # one bad article must not sink a corpus run
-            context.tables[name] = []
-            where = traceback.extract_tb(error.__traceback__)[-1]
-            problems.append({"source": article["source_path"], "problem": "extractor-failed",
-                             "detail": f"{name}: {error.__class__.__name__}: {error} "
-                                       f"({Path(where.filename).name}:{where.lineno})",
-                             "action": "skipped"})
-    return context.tables, problems
+        found = guarded(partial(extractor, context), article["source_path"], problems,
+                        failure="extractor-failed", name=name, budget=budget)
+        context.tables[name] = found if found is not None else []
+    return context.tables, problems.rows
 
 
 @dataclass

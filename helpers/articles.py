@@ -2,7 +2,8 @@
 
 Every reader turns one file into zero or more article records (plain dicts with the
 `articles` columns) and reports trouble through a `Problems` list; nothing here raises for
-bad content. Only a path that does not exist, or inputs with no article at all, raise
+bad content. Reading a file and building each of its records run under the guard of
+`helpers.guard`, and every text and title is cleaned by `helpers.cleaning` first. Only a path that does not exist, or inputs with no article at all, raise
 `InputError`, which the command line turns into one line on stderr.
 """
 
@@ -15,13 +16,16 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.cleaning import clean_fields, decode, normalise_newlines
 from helpers.exports import (ROLES, FieldError, check_fields, clean_body, clean_title,
                              empty_text_fields, pick, strip_boilerplate)
+from helpers.guard import Problems, budget_for, guarded
+from helpers.html_text import main_text
 
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".csv", ".html", ".htm")
 METADATA_FILE = "metadata.csv"
@@ -32,22 +36,15 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 SHORT_WORDS = 40
 LIST_KEYS = ("articles", "data", "items", "results", "documents", "docs", "records")
 
+# What a record that could not be parsed becomes (`None` is a JSON value: null).
+UNREADABLE = object()
+
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 LINE_BREAK = re.compile(r"\n\s*")
 
 
 class InputError(Exception):
     """The inputs hold nothing usable: a missing path, or no article at all."""
-
-
-@dataclass
-class Problems:
-    """Collects one row per input that was skipped or repaired."""
-
-    rows: list[dict] = field(default_factory=list)
-
-    def add(self, source: str, problem: str, detail: str, action: str) -> None:
-        self.rows.append({"source": source, "problem": problem, "detail": detail, "action": action})
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -80,50 +77,6 @@ def text_hash(text: str) -> str:
 
 def count_words(text: str) -> int:
     return len(text.split())
-
-
-# --- decoding -------------------------------------------------------------------------------
-
-def decode(data: bytes, source: str, problems: Problems) -> str | None:
-    """Bytes -> text with LF line ends and no byte-order mark, or None when it is not text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return normalise_newlines(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        problems.add(source, "binary", "contains NUL bytes: not a text file", "skipped")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        text = _decode_legacy(data)
-        encoding = "Windows-1252" if text is not None else "Latin-1"
-        if text is None:
-            text = data.decode("latin-1")
-        problems.add(source, "undecodable",
-                     f"not valid UTF-8 (byte {error.start}); decoded as {encoding}", "repaired")
-    if _looks_binary(text):
-        problems.add(source, "binary", "mostly control characters: not a text file", "skipped")
-        return None
-    return normalise_newlines(text)
-
-
-def _decode_legacy(data: bytes) -> str | None:
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:4096]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return bool(sample) and control / len(sample) > 0.1
-
-
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- finding files --------------------------------------------------------------------------
@@ -202,7 +155,6 @@ def iter_articles(inputs, problems: Problems, fields: dict[str, str] | None = No
                              f"id {article_id} already used; renamed {article_id}-{suffix}",
                              "repaired")
                 record["article_id"] = f"{article_id}-{suffix}"
-            record["date"] = _iso_date(record["date"], record["source_path"], problems)
             if not noted:
                 _flag_if_short(record, problems)
             seen_ids.add(record["article_id"])
@@ -220,7 +172,12 @@ def _flag_if_short(record: dict, problems: Problems) -> None:
 
 def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None = None,
               fields: dict[str, str] | None = None) -> list[dict]:
-    """Article records from one file; problems are reported, never raised."""
+    """Article records from one file; problems are reported, never raised.
+
+    Reading the file (decoding, parsing JSON or CSV) runs under one guard, and building each
+    record (each JSON object, JSON line, CSV row) under one guard of its own, so a record
+    that breaks, or a file nested too deeply to parse, costs only itself.
+    """
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -230,140 +187,139 @@ def read_file(path: Path, problems: Problems, metadata: dict[str, dict] | None =
         return []
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(source, "too-large",
-                         f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "skipped")
-            return []
-        data = path.read_bytes()
     except OSError as error:
         problems.add(source, "unreadable", error.strerror or str(error), "skipped")
         return []
-    if not data.strip():
-        problems.add(source, "empty", "the file is empty or only whitespace", "skipped")
+    if size > MAX_FILE_BYTES:
+        problems.add(source, "too-large", f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "skipped")
         return []
-    text = decode(data, source, problems)
-    if text is None:
-        return []
-    if suffix == ".txt":
-        return _read_txt(text, path, problems, metadata or {})
-    if suffix in (".html", ".htm"):
-        return _read_html(text, path, problems)
-    reader = {".json": _read_json, ".jsonl": _read_jsonl, ".csv": _read_csv}[suffix]
-    return reader(text, path, Records(path, problems, check_fields(fields)))
+    budget = budget_for(size)
+    reading = Reading(path, problems, metadata or {}, check_fields(fields))
+    pending = guarded(reading.pending, source, problems, budget=budget) or []
+    records = [guarded(build, record_source, problems, budget=budget) for record_source, build in pending]
+    reading.report_fields_not_found()
+    return [record for record in records if record is not None]
 
 
-def _read_txt(text: str, path: Path, problems: Problems, metadata: dict) -> list[dict]:
-    if not text.strip():
-        problems.add(str(path), "empty", "the file holds only whitespace", "skipped")
-        return []
-    title = text.lstrip().split("\n", 1)[0].strip()
-    extra = metadata.get(path.stem, {})
-    return [_article(path.stem, title, text, str(path), extra.get("date"),
-                     extra.get("source"), extra.get("url"))]
+class Reading:
+    """One file read into pending records: (source, a function building that record).
 
+    Building is deferred so that `read_file` can guard each record on its own. For JSON,
+    JSON Lines and CSV files it also counts, per role, the records that lack a field the
+    user named, so that one `field-not-found` row per file says so.
+    """
 
-def _read_json(text: str, path: Path, records: Records) -> list[dict]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        records.problems.add(str(path), "malformed",
-                             f"not valid JSON: {error.msg} at line {error.lineno}", "skipped")
-        return []
-    if isinstance(data, dict):
-        nested = next((data[k] for k in data if k.lower() in LIST_KEYS and isinstance(data[k], list)),
-                      None)
-        if nested is not None and pick(data, "text", records.fields).value is None:
-            data = nested
-    if isinstance(data, dict):
-        return records.read([(None, data)])
-    if not isinstance(data, list):
-        records.problems.add(str(path), "malformed",
-                             "JSON holds neither an article object nor a list", "skipped")
-        return []
-    return records.read(list(enumerate(data, 1)))
+    def __init__(self, path: Path, problems: Problems, metadata: dict, fields: dict[str, str]):
+        self.path, self.problems, self.metadata, self.fields = path, problems, metadata, fields
+        self.source = str(path)
+        self.objects = 0
+        self.missing = {role: 0 for role in fields}
 
-
-def _read_jsonl(text: str, path: Path, records: Records) -> list[dict]:
-    numbered = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
+    def pending(self) -> list[tuple[str, partial]]:
         try:
-            numbered.append((number, json.loads(line)))
-        except json.JSONDecodeError as error:
-            records.problems.add(f"{path}#{number}", "malformed", f"not valid JSON: {error.msg}",
-                                 "skipped")
-    return records.read(numbered)
+            data = self.path.read_bytes()
+        except OSError as error:
+            self.problems.add(self.source, "unreadable", error.strerror or str(error), "skipped")
+            return []
+        if not data.strip():
+            self.problems.add(self.source, "empty", "the file is empty or only whitespace", "skipped")
+            return []
+        text = decode(data, self.source, self.problems)
+        if text is None:
+            return []
+        reader = {".txt": self._txt, ".json": self._json, ".jsonl": self._jsonl,
+                  ".csv": self._csv, ".html": self._html, ".htm": self._html}[self.path.suffix.lower()]
+        return reader(text)
 
-
-def _read_csv(text: str, path: Path, records: Records) -> list[dict]:
-    csv.field_size_limit(MAX_FILE_BYTES)
-    try:
-        reader = csv.DictReader(io.StringIO(text))
-        columns = reader.fieldnames or []
-        rows = list(reader)
-    except csv.Error as error:
-        records.problems.add(str(path), "malformed", f"not valid CSV: {error}", "skipped")
-        return []
-    header = dict.fromkeys(columns, "x")
-    if pick(header, "text", records.fields).value is None and pick(header, "teaser", {}).value is None:
-        records.problems.add(str(path), "no-text-column",
-                             f"no text column among: {', '.join(columns) or '(none)'}; "
-                             "name yours with --text-field (fields= in Python)", "skipped")
-        return []
-    return records.read([(n + 2, row) for n, row in enumerate(rows)])
-
-
-def _read_html(text: str, path: Path, problems: Problems) -> list[dict]:
-    import trafilatura  # slow to import; only HTML needs it
-
-    document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                           include_tables=False)
-    body = getattr(document, "text", None) if document else None
-    if not body or not body.strip():
-        problems.add(str(path), "empty", "no main text found in the HTML", "skipped")
-        return []
-    body = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
-    body, removed = strip_boilerplate(body)
-    _report_boilerplate(str(path), removed, problems)
-    title = (document.title or "").strip()
-    return [_article(path.stem, title, _with_title(title, body), str(path), document.date,
-                     _outlet_name(document.sitename), document.url)]
-
-
-@dataclass
-class Records:
-    """Turns the records of one JSON, JSONL or CSV file into articles, reporting per record
-    what was skipped or repaired, and once per file a field the user named that no record has."""
-
-    path: Path
-    problems: Problems
-    fields: dict[str, str]
-
-    def read(self, numbered: list[tuple[int | None, object]]) -> list[dict]:
-        width = len(str(max((n for n, _ in numbered if n is not None), default=1)))
-        found, objects, missing = [], 0, {role: 0 for role in self.fields}
-        for number, item in numbered:
-            source = str(self.path) if number is None else f"{self.path}#{number}"
-            if not isinstance(item, dict):
-                self.problems.add(source, "malformed", "the record is not an object", "skipped")
-                continue
-            objects += 1
-            fallback_id = self.path.stem if number is None else f"{self.path.stem}-{number:0{width}d}"
-            record = self._article(item, fallback_id, source, missing)
-            if record:
-                found.append(record)
-        for role, count in missing.items():
-            if objects and count == objects:
-                self.problems.add(str(self.path), "field-not-found",
+    def report_fields_not_found(self) -> None:
+        for role, count in self.missing.items():
+            if self.objects and count == self.objects:
+                self.problems.add(self.source, "field-not-found",
                                   f"no record has the {role} field {self.fields[role]!r}; "
                                   "the usual field names were used", "repaired")
-        return found
 
-    def _article(self, item: dict, fallback_id: str, source: str, missing: dict[str, int]) -> dict | None:
+    # --- one reader per format: text -> pending records ---------------------------------
+
+    def _txt(self, text: str) -> list[tuple[str, partial]]:
+        extra = self.metadata.get(self.path.stem, {})
+        return [(self.source, partial(_article, self.problems, self.source, self.path.stem, None, text,
+                                      extra.get("date"), extra.get("source"), extra.get("url")))]
+
+    def _html(self, text: str) -> list[tuple[str, partial]]:
+        document = main_text(text)
+        if document is None:
+            self.problems.add(self.source, "empty", "no main text found in the HTML", "skipped")
+            return []
+        body, removed = strip_boilerplate(document.text)
+        _report_boilerplate(self.source, removed, self.problems)
+        return [(self.source, partial(_article, self.problems, self.source, self.path.stem,
+                                      document.title, body, document.date, document.sitename,
+                                      document.url))]
+
+    def _json(self, text: str) -> list[tuple[str, partial]]:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            self.problems.add(self.source, "malformed",
+                              f"not valid JSON: {error.msg} at line {error.lineno}", "skipped")
+            return []
+        if isinstance(data, dict):
+            nested = next((data[k] for k in data if k.lower() in LIST_KEYS and isinstance(data[k], list)),
+                          None)
+            if nested is not None and pick(data, "text", self.fields).value is None:
+                data = nested
+        if isinstance(data, dict):
+            return self._records([(None, data)])
+        if not isinstance(data, list):
+            self.problems.add(self.source, "malformed",
+                              "JSON holds neither an article object nor a list", "skipped")
+            return []
+        return self._records(list(enumerate(data, 1)))
+
+    def _jsonl(self, text: str) -> list[tuple[str, partial]]:
+        lines = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+        return self._records(lines, parse=_json_line)
+
+    def _csv(self, text: str) -> list[tuple[str, partial]]:
+        csv.field_size_limit(MAX_FILE_BYTES)
+        try:
+            reader = csv.DictReader(io.StringIO(text))
+            columns = reader.fieldnames or []
+            rows = list(reader)
+        except csv.Error as error:
+            self.problems.add(self.source, "malformed", f"not valid CSV: {error}", "skipped")
+            return []
+        header = dict.fromkeys(columns, "x")
+        if pick(header, "text", self.fields).value is None and pick(header, "teaser", {}).value is None:
+            self.problems.add(self.source, "no-text-column",
+                              f"no text column among: {', '.join(columns) or '(none)'}; "
+                              "name yours with --text-field (fields= in Python)", "skipped")
+            return []
+        return self._records([(n + 2, row) for n, row in enumerate(rows)])
+
+    # --- records of JSON, JSON Lines and CSV files ----------------------------------------
+
+    def _records(self, numbered: list[tuple[int | None, object]], parse=None) -> list[tuple[str, partial]]:
+        width = len(str(max((n for n, _ in numbered if n is not None), default=1)))
+        pending = []
+        for number, item in numbered:
+            source = self.source if number is None else f"{self.path}#{number}"
+            fallback_id = self.path.stem if number is None else f"{self.path.stem}-{number:0{width}d}"
+            pending.append((source, partial(self._record, item, fallback_id, source, parse)))
+        return pending
+
+    def _record(self, item, fallback_id: str, source: str, parse=None) -> dict | None:
+        if parse is not None:
+            item = parse(item, source, self.problems)
+            if item is UNREADABLE:  # already reported
+                return None
+        if not isinstance(item, dict):
+            self.problems.add(source, "malformed", "the record is not an object", "skipped")
+            return None
+        self.objects += 1
         parts = {role: pick(item, role, self.fields) for role in ROLES}
-        for role in missing:
-            missing[role] += parts[role].named_missing
+        for role in self.missing:
+            self.missing[role] += parts[role].named_missing
         text = parts["text"]
         noted = False
         if text.value is None and (teaser := pick(item, "teaser", {})).value is not None:
@@ -388,13 +344,21 @@ class Records:
         if not body.text.strip():
             self.problems.add(source, "empty", "the text field is empty", "skipped")
             return None
-        title = clean_title(parts["title"].value)
-        record = _article(parts["id"].value or fallback_id, title, _with_title(title, body.text.strip()),
-                          source, parts["date"].value, _outlet_name(parts["outlet"].value),
-                          parts["url"].value)
-        record["truncated"] = body.missing_chars is not None
-        record["_noted"] = noted
+        record = _article(self.problems, source, parts["id"].value or fallback_id,
+                          clean_title(parts["title"].value), body.text, parts["date"].value,
+                          parts["outlet"].value, parts["url"].value)
+        if record is not None:
+            record["truncated"] = body.missing_chars is not None
+            record["_noted"] = noted
         return record
+
+
+def _json_line(line: str, source: str, problems: Problems) -> object:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        problems.add(source, "malformed", f"not valid JSON: {error.msg}", "skipped")
+        return UNREADABLE
 
 
 def _report_boilerplate(source: str, removed: list[str], problems: Problems) -> None:
@@ -449,10 +413,24 @@ def _iso_date(value: str | None, source: str, problems: Problems) -> str | None:
     return stamp.isoformat()
 
 
-def _article(article_id, title, text, source_path, date, outlet, url) -> dict:
-    return {"article_id": str(article_id), "title": title, "text": text,
-            "source_path": source_path, "date": date or None, "outlet": outlet or None,
-            "url": url or None, "n_words": count_words(text), "truncated": False}
+def _article(problems: Problems, source: str, article_id, title: str | None, body: str, date,
+             outlet, url) -> dict | None:
+    """An article record, its fields cleaned. A title (JSON, CSV, HTML) becomes paragraph 0
+    of the text; without one (`.txt`), the text is the whole file and its first line the title."""
+    fields = clean_fields({"article_id": str(article_id), "title": title, "text": body, "date": date,
+                           "outlet": outlet, "url": url}, source, problems)
+    text = fields["text"]
+    if not text.strip():
+        problems.add(source, "empty", "the text is empty or only whitespace", "skipped")
+        return None
+    if title is None:
+        fields["title"] = text.lstrip().split("\n", 1)[0].strip()
+    else:
+        text = _with_title(fields["title"], text.strip())
+    return {"article_id": fields["article_id"], "title": fields["title"], "text": text,
+            "source_path": source, "date": _iso_date(fields["date"], source, problems),
+            "outlet": _outlet_name(fields["outlet"]), "url": fields["url"] or None,
+            "n_words": count_words(text), "truncated": False}
 
 
 def _metadata_beside(path: Path, cache: dict, problems: Problems) -> dict[str, dict]:
@@ -462,7 +440,8 @@ def _metadata_beside(path: Path, cache: dict, problems: Problems) -> dict[str, d
         return {}
     for folder in (path.parent, path.parent.parent):
         if folder not in cache:
-            cache[folder] = _read_metadata(folder / METADATA_FILE, problems)
+            where = folder / METADATA_FILE
+            cache[folder] = guarded(lambda: _read_metadata(where, problems), str(where), problems) or {}
         if path.stem in cache[folder]:
             return cache[folder]
     return {}

@@ -28,6 +28,13 @@ BATCH_CHARS = 40_000
 # Longer texts (long transcripts) are parsed in pieces cut at paragraph breaks: a sentence
 # never crosses a paragraph anyway, and the parser's memory grows with the text it holds.
 LONG_TEXT_CHARS = 100_000
+# The longest sentence kept as the parser made it. News sentences stay well under it (the
+# longest of 32,000 in samples of the shared corpora has 165 tokens); a run-on "sentence" of
+# thousands of tokens is parsed again in pieces of at most this many, as every step that
+# reads a sentence takes time growing with its length for each mention in it.
+MAX_SENTENCE_TOKENS = 1_000
+# Where a long sentence is best cut: after one of these, else anywhere.
+CUT_AFTER = frozenset({".", "!", "?", ";", ":", ","})
 EMPTY_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
@@ -85,9 +92,10 @@ def parse(texts: Iterable[str], nlp: Language, batch_chars: int = BATCH_CHARS) -
     for batch in _batches(texts, batch_chars, longest):
         if len(batch[0]) > longest:
             pieces = split_for_parsing(batch[0], longest)
-            yield Doc.from_docs(list(_lean(nlp.pipe(pieces, batch_size=1))), ensure_whitespace=False)
+            docs = _lean(_bounded(nlp.pipe(pieces, batch_size=1), nlp))
+            yield Doc.from_docs(list(docs), ensure_whitespace=False)
         else:
-            yield from _lean(nlp.pipe(batch, batch_size=len(batch)))
+            yield from _lean(_bounded(nlp.pipe(batch, batch_size=len(batch)), nlp))
 
 
 def _batches(texts: Iterable[str], batch_chars: int, longest: int) -> Iterator[list[str]]:
@@ -105,6 +113,39 @@ def _batches(texts: Iterable[str], batch_chars: int, longest: int) -> Iterator[l
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _bounded(docs: Iterable[Doc], nlp: Language) -> Iterator[Doc]:
+    """Each doc, parsed again with sentence starts set in advance (the parser keeps them)
+    where it has a sentence longer than MAX_SENTENCE_TOKENS."""
+    for doc in docs:
+        cuts = sentence_cuts(doc) if doc.has_annotation("SENT_START") else []
+        if cuts:
+            again = nlp.make_doc(doc.text)
+            for i in cuts:
+                again[i].is_sent_start = True
+            doc = nlp(again)
+        yield doc
+
+
+def sentence_cuts(doc: Doc, limit: int = MAX_SENTENCE_TOKENS) -> list[int]:
+    """Token indexes where the doc's sentences longer than `limit` tokens are cut, so that
+    no piece is longer: each cut after the last punctuation mark that keeps the piece
+    within the limit, or at the limit when there is none."""
+    cuts = []
+    for sentence in doc.sents:
+        if len(sentence) <= limit:
+            continue
+        start = sentence.start
+        after_mark = None
+        for token in doc[sentence.start:sentence.end]:
+            if token.i - start >= limit:
+                start = after_mark if after_mark is not None and after_mark > start else token.i
+                cuts.append(start)
+                after_mark = None
+            if token.text in CUT_AFTER and token.i + 1 < sentence.end:
+                after_mark = token.i + 1
+    return cuts
 
 
 def _lean(docs: Iterable[Doc]) -> Iterator[Doc]:

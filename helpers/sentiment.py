@@ -58,6 +58,8 @@ MODEL_FILES = {**TARGET_MODELS, **STANCE_MODELS}
 VADER_THRESHOLD = 0.05
 # Below this many words a text is not judged.
 MIN_WORDS = 3
+# The longest text VADER scores in one piece (a long sentence has a few hundred characters).
+TONE_CHARS = 2_000
 # Frequent function words of other European languages that are not English words; a text
 # with more of these than English function words is taken as not English.
 FOREIGN_FUNCTION_WORDS = frozenset("""
@@ -130,7 +132,15 @@ def lexicon_valence(word: str) -> float:
 
 
 def tone(text: str) -> tuple[float, str, str | None]:
-    """(score, label, flag) of a text's tone by VADER; neutral with a flag when not judged."""
+    """(score, label, flag) of a text's tone by VADER; neutral with a flag when not judged.
+
+    VADER's time grows with the square of a text's length (it rereads the text for every
+    word), so a text longer than TONE_CHARS (a run-on sentence, a quote left open) is
+    scored as the mean tone of pieces cut at whitespace, as paragraphs and articles are."""
+    if len(text) > TONE_CHARS:
+        from helpers.pipeline import split_for_parsing  # here: importing this module stays light
+
+        return _mean_tone([tone(piece)[::2] for piece in split_for_parsing(text, TONE_CHARS)])
     flag = text_flag(text)
     if flag:
         return 0.0, "neutral", flag
@@ -162,13 +172,15 @@ def explain_tone(text: str) -> list[tuple[int, int, float]]:
 # --------------------------------------------------------------------------------------
 # Features of a mention in its sentence
 
-def _is_negated(token: Token) -> bool:
+def _is_negated(token: Token, sentence_start: int) -> bool:
+    """Whether a negation governs the word or stands in the three words before it (not
+    before `sentence_start`, the first token of its sentence, given so that a long
+    sentence is not walked again for every word)."""
     if any(child.dep_ == "neg" for child in token.children):
         return True
     if token.dep_ in {"acomp", "attr", "xcomp", "dobj"} and any(
             child.dep_ == "neg" for child in token.head.children):
         return True
-    sentence_start = token.sent.start
     before = token.doc[max(token.i - 3, sentence_start):token.i]
     return any(word.lower_ in NEGATE or word.lower_ == "n't" for word in before)
 
@@ -300,7 +312,7 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
             add(f"c:{token.lower_}", 1.0, (token.i,))
             valence = lexicon_valence(token.lower_)
             if valence:
-                if _is_negated(token):
+                if _is_negated(token, sentence.start):
                     valence *= NEGATION_SCALE
                 add(f"lexclause:{'pos' if valence > 0 else 'neg'}", abs(valence) / 4, (token.i,))
 
@@ -313,7 +325,7 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
         if steps >= 3:
             break
         add(f"anc:{ancestor.lower_}", 1.0, (ancestor.i,))
-    if _is_negated(governor):
+    if _is_negated(governor, sentence.start):
         add(f"neg-gov:{role}", 1.0, (governor.i,))
     for token in root.subtree:
         if token.i not in inside and _is_content(token):
@@ -326,7 +338,7 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
         valence = lexicon_valence(token.lower_)
         if not valence:
             continue
-        if _is_negated(token):
+        if _is_negated(token, sentence.start):
             valence *= NEGATION_SCALE
         value = valence / 4
         polarity = "pos" if value > 0 else "neg"

@@ -7,7 +7,9 @@ character offsets into `article["text"]`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,6 +26,8 @@ class Context:
     doc: Doc
     tables: dict[str, list[dict]] = field(default_factory=dict)
     target_method: str | None = None  # the sentiment towards entities: None for the fast one
+    # answers a step works out once per article and asks for again (identity's name forms)
+    memo: dict = field(default_factory=dict)
 
     @property
     def article_id(self) -> str:
@@ -46,6 +50,39 @@ class Context:
         name is a common noun ("Billionaire Donald Trump"), not a given name."""
         values = self.doc.to_array([IS_LOWER, LOWER])
         return {self.doc.vocab.strings[int(h)] for h in numpy.unique(values[values[:, 0] == 1, 1])}
+
+    @cached_property
+    def _found(self) -> dict[str, list[int]]:
+        return {}
+
+    def occurrences(self, phrase: str) -> list[int]:
+        """Where `phrase` is written as whole words, in text order. Each phrase is searched
+        for once per article: the identity layer asks about the same names for every
+        mention, and searching the text each time made long articles quadratic."""
+        found = self._found.get(phrase)
+        if found is None:
+            pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+            found = self._found[phrase] = [match.start() for match in pattern.finditer(self.text)]
+        return found
+
+    @cached_property
+    def _given_names(self) -> dict[str, list[tuple[int, int]]]:
+        """Capitalised words, with an initial after them or not ("Joe ", "Mary J. "), by
+        the word that follows them: (start of the word, start of what follows)."""
+        index = defaultdict(list)
+        for match in GIVEN_NAME.finditer(self.text):
+            index[match.group(1)].append((match.start(), match.end()))
+        return index
+
+    def given_name_forms(self, surname: str) -> list[str]:
+        """Every "Given Surname" or "Given X. Surname" the article writes, in text order
+        (one pass over the text per article, however many surnames are asked about)."""
+        first = re.match(r"\w+", surname)
+        if first is None:
+            return re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", self.text)
+        rest = re.compile(re.escape(surname) + r"\b")
+        return [self.text[start:end] for start, surname_start in self._given_names.get(first.group(), [])
+                if (end := _end_of(rest.match(self.text, surname_start))) is not None]
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -74,6 +111,13 @@ class Context:
         """A record for `text[start:end]` of this article, with its paragraph."""
         return {"article_id": self.article_id, "start_char": start, "end_char": end,
                 "text": self.text[start:end], "paragraph": self.paragraph_at(start), **fields}
+
+
+GIVEN_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)? (?=(\w+))")
+
+
+def _end_of(match: re.Match | None) -> int | None:
+    return match.end() if match else None
 
 
 def _is_blank(span: Span) -> bool:

@@ -300,9 +300,10 @@ def extract_treaty_refs(context: Context) -> list[dict]:
                      for m in matchers.organisations.finditer(text)]
     names = _with_anaphora(text, names, layout)
     provisions, used = _find_provisions(text, names, organisations, matchers)
+    used = _Spans(used)
     records = [context.record(m.start, m.end, treaty_id=m.treaty.treaty_id, treaty=m.treaty.name,
                               provision=None)
-               for m in names if not any(start <= m.start < end for start, end in used)]
+               for m in names if not used.overlap(m.start, m.start + 1)]
     records += [context.record(start, end, treaty_id=treaty.treaty_id, treaty=treaty.name,
                                provision=provision)
                 for start, end, treaty, provision in provisions]
@@ -412,16 +413,30 @@ def _after_acronym_in_brackets(text: str, end: int, treaty: Treaty) -> int:
     return end
 
 
+class _Spans:
+    """Half-open spans of the text, asked whether any overlaps a stretch: by bisection, as
+    a long text has thousands of them."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+        self.longest = max((end - start for start, end in self.spans), default=0)
+
+    def overlap(self, start: int, end: int) -> bool:
+        return any(start < span_end for _, span_end in
+                   self.spans[bisect_left(self.starts, start - self.longest):bisect_left(self.starts, end)])
+
+
 def _with_anaphora(text: str, names: list[Mention], layout: _Layout) -> list[Mention]:
     """`names` plus "the treaty", "this accord" ... for the instrument each one means.
 
     A resolved anaphor is itself a mention, so a chain of "this treaty" through a long briefing
     keeps its instrument salient."""
     discourse = _Discourse(names, layout)
-    named_spans = [(mention.start, mention.end) for mention in names]
+    named_spans = _Spans((mention.start, mention.end) for mention in names)
     for match in ANAPHOR.finditer(text):
         start, end = match.span()
-        if any(s < end and start < e for s, e in named_spans) or not _is_anaphor(text, match):
+        if named_spans.overlap(start, end) or not _is_anaphor(text, match):
             continue
         discourse.count_until(start)
         treaty = _antecedent(text, match, discourse)

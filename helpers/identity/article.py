@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -98,9 +99,17 @@ class ArticleIdentity:
     def organizations(self) -> list[Named]:
         return [n for n in self.mentions if n.label in ("ORG", "GPE", "NORP")]
 
+    @cached_property
+    def _in_order(self) -> tuple[list[Named], list[int], int]:
+        ordered = sorted(self.mentions, key=lambda n: n.start)
+        return ordered, [n.start for n in ordered], max((n.end - n.start for n in ordered), default=0)
+
     def at(self, start: int, end: int) -> list[Named]:
-        """Mentions overlapping `start:end`, in text order."""
-        return [n for n in self.mentions if n.start < end and start < n.end]
+        """Mentions overlapping `start:end`, in text order (found by bisection: the quotes
+        step asks for every speaker)."""
+        ordered, starts, longest = self._in_order
+        return [n for n in ordered[bisect_left(starts, start - longest):bisect_left(starts, end)]
+                if start < n.end]
 
 
 def _name_mentions(context: Context, mentions: list[Mention]) -> list[Named]:
@@ -279,8 +288,8 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
         famous = [p for p in by_surname if _well_known(word, None, year) == p]
         if len(famous) == 1:  # "Trump" in an article about Eric Trump is still Donald Trump
             return famous[0]
-        counts = {p: sum(len(re.findall(rf"\b{re.escape(form)}\b", context.text))
-                         for form in groups[(p.split()[0], p.split()[-1])]) for p in by_surname}
+        counts = {p: sum(len(context.occurrences(form)) for form in groups[(p.split()[0], p.split()[-1])])
+                  for p in by_surname}
         most = max(counts.values())
         leaders = [p for p in by_surname if counts[p] == most]
         if len(leaders) == 1:
@@ -298,10 +307,18 @@ def _one_word_name(context: Context, item: Named, word: str, groups, form_of, ye
 
 def given_name_form(context: Context, surname: str) -> str | None:
     """A full name the tagger missed: the most frequent "Given Surname" written in the
-    article whose first word is a name (not "President", not a word written in lower case)."""
+    article whose first word is a name (not "President", not a word written in lower case).
+    Worked out once per surname and article."""
+    key = ("given_name_form", surname)
+    if key not in context.memo:
+        context.memo[key] = _given_name_form(context, surname)
+    return context.memo[key]
+
+
+def _given_name_form(context: Context, surname: str) -> str | None:
     if not surname[:1].isupper() or surname.isupper():
         return None
-    forms = re.findall(r"\b([A-Z][a-z]+(?: [A-Z]\.)? " + re.escape(surname) + r")\b", context.text)
+    forms = context.given_name_forms(surname)
     common = context.lower_words
     forms = [f for f in forms if speaker_words().get(f.split()[0].lower()) is None and f.split()[0].lower() not in common
              and f.split()[0].lower() not in honorifics() and f.split()[0] not in demonyms()
@@ -315,8 +332,8 @@ def _full_forms_before(context: Context, item: Named, form_of) -> list[str]:
     """The full names written before the mention, in text order, as their person's name."""
     found = []
     for form, best in form_of.items():
-        for match in re.finditer(rf"\b{re.escape(form)}\b", context.text[:item.start]):
-            found.append((match.start(), best))
+        written = context.occurrences(form)
+        found.extend((start, best) for start in written[:bisect_left(written, item.start - len(form) + 1)])
     return [best for _, best in sorted(found)]
 
 

@@ -19,7 +19,9 @@ The quotes step finds the mention ("he", "Blinken", "the secretary", "a spokesma
 from __future__ import annotations
 
 import re
+import heapq
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -62,7 +64,22 @@ class SpeakerResolver:
         self.people = [p for p in identity.people if not quoted[self._token_at(p.start)]]
         self.person_starts = [p.start for p in self.people]
         self.documents = self._documents()
-        self.speakers_seen: list[tuple[int, Person]] = []
+        self.document_starts = [start for start, _, _, _ in self.documents]
+        self.longest_document = max((end - start for start, end, _, _ in self.documents), default=0)
+        # Who a pronoun may stand for, kept so that each question is a bisection, not a
+        # walk back through every person named before: per pronoun, the subjects and
+        # speakers so far that agree with it (None: everyone), and people surely agreeing.
+        self.seen_count = 0
+        self.seen: dict[str | None, tuple[list[tuple[int, int]], list[Person]]] = {None: ([], [])}
+        self.subjects: dict[str | None, tuple[list[int], list[Person]]] = {}
+        self.surely: dict[str, tuple[list[int], list[Person]]] = {}
+        self.agreement: dict[tuple[str, str, bool], bool] = {}
+        self.first_by_start = {}
+        for person in identity.people:
+            self.first_by_start.setdefault(person.start, person)
+        self.by_surname: dict[str, Person] = {}
+        for person in self.people:
+            self.by_surname.setdefault((person.name.split() or [""])[-1].lower(), person)
         self.pronoun_evidence = self._pronoun_evidence()
 
     def resolve(self, start: int, end: int) -> Speaker:
@@ -71,9 +88,11 @@ class SpeakerResolver:
                 and head.head.dep_ == "relcl":
             head = head.head.head  # "…, which states": the noun the clause describes
             start, end = head.idx, head.idx + len(head.text)
-        for doc_start, doc_end, name in self.documents:
-            if doc_start < end and start < doc_end:
-                return Speaker(name, None, "document")
+        overlapping = [(number, name) for doc_start, doc_end, number, name in
+                       self.documents[bisect_left(self.document_starts, start - self.longest_document):
+                                      bisect_left(self.document_starts, end)] if start < doc_end]
+        if overlapping:
+            return Speaker(min(overlapping)[1], None, "document")  # the first one listed
         named = self._entity_holding(head) or self._apposed_person(head)
         word = head.lower_
         kind = self.words.get(word)
@@ -131,11 +150,18 @@ class SpeakerResolver:
         country"), outside quotes, in the last few paragraphs."""
         sentence_start = self.context.sentences[self.context.sentence_at(start)].start_char
         paragraph = self.context.paragraph_at(start)
-        earlier = [n for n in self.identity.mentions
-                   if n.label == "GPE" and n.canonical in countries() and n.start < sentence_start
-                   and not self.quoted[self._token_at(n.start)]
-                   and self.context.paragraph_at(n.start) >= paragraph - DESCRIPTION_PARAGRAPHS]
-        return earlier[-1] if earlier else None
+        starts, found = self._countries
+        index = bisect_left(starts, sentence_start)
+        if index and self.context.paragraph_at(starts[index - 1]) >= paragraph - DESCRIPTION_PARAGRAPHS:
+            return found[index - 1]
+        return None
+
+    @cached_property
+    def _countries(self) -> tuple[list[int], list]:
+        """The countries named outside quotes, in text order (so "the country" is a bisection)."""
+        found = [n for n in sorted(self.identity.mentions, key=lambda n: n.start)
+                 if n.label == "GPE" and n.canonical in countries() and not self.quoted[self._token_at(n.start)]]
+        return [n.start for n in found], found
 
     def _written_name(self, head: Token) -> Speaker:
         """A name nobody tagged: an acronym or a known alias is an organisation ("IAAF"),
@@ -180,55 +206,96 @@ class SpeakerResolver:
     def _named(self, named, start: int) -> Speaker:
         if named.label != "PERSON":
             return Speaker(named.canonical, None, SPEAKING_LABELS.get(named.label, "unknown"))
-        person = next((p for p in self.identity.people if p.start == named.start), None)
+        person = self.first_by_start.get(named.start)
         if person is not None:
-            self.speakers_seen.append((start, person))
+            self._remember(start, person)
         return Speaker(named.canonical, named.role, "person")
 
     def _seen(self, start: int, person: Person | None) -> Speaker:
         if person is None:
             return Speaker(None, None, "person")
-        self.speakers_seen.append((start, person))
+        self._remember(start, person)
         return Speaker(person.name, person.role, "person")
 
     # ---- documents
 
-    def _documents(self) -> list[tuple[int, int, str]]:
-        """(start, end, name) of treaty references, LAW entities and "Article N of the X"."""
+    def _documents(self) -> list[tuple[int, int, int, str]]:
+        """(start, end, number, name) of treaty references, LAW entities and "Article N of
+        the X", by start; `number` keeps the order they are listed in, which decides between
+        two that overlap a mention."""
         found = [(r["start_char"], r["end_char"], r["treaty"])
                  for r in self.context.tables.get("treaty_refs") or [] if r.get("treaty")]
         found += [(n.start, n.end, _strip_article(n.canonical)) for n in self.identity.mentions if n.label == "LAW"]
         for match in ARTICLE_OF.finditer(self.text):
             found.append((match.start(), match.end(), _strip_article(match.group("document"))))
-        return found
+        return sorted((start, end, number, name) for number, (start, end, name) in enumerate(found))
 
     # ---- pronouns
 
     def _antecedent(self, char: int, pronoun: str = "") -> Person | None:
         """The latest person before `char` who was a main subject or a speaker (else the
         latest person named), skipping people the article refers to with the other pronoun."""
-        earlier = self.people[:bisect_left(self.person_starts, char)]
+        earlier = bisect_left(self.person_starts, char)
         if not earlier:
             return None
-        salient = [(p.start, p) for p in earlier if p.is_subject]
-        salient += [(at, person) for at, person in self.speakers_seen if at < char]
-        salient.sort(key=lambda pair: pair[0], reverse=True)
-        for _, person in salient or [(0, earlier[-1])]:
-            if self._agrees(person, pronoun):
-                return person
+        latest = self._latest_salient(char, None)
+        if latest is None:
+            if self._agrees(self.people[earlier - 1], pronoun):
+                return self.people[earlier - 1]
+        elif (agreeing := self._latest_salient(char, pronoun)) is not None:
+            return agreeing
         # no subject agrees: the latest person named who surely does ("a Trump interview, in
         # which he says")
-        for person in reversed(earlier):
-            if self._agrees(person, pronoun, surely=True):
-                return person
+        if pronoun not in self.surely:
+            surely = [p for p in self.people if self._agrees(p, pronoun, surely=True)]
+            self.surely[pronoun] = ([p.start for p in surely], surely)
+        starts, surely = self.surely[pronoun]
+        if (index := bisect_left(starts, char)) > 0:
+            return surely[index - 1]
         if pronoun in THIRD_PERSON_PRONOUNS:
             return None  # every person named disagrees: better no name than a wrong one
-        return salient[0][1] if salient else earlier[-1]
+        return latest if latest is not None else self.people[earlier - 1]
+
+    def _latest_salient(self, char: int, pronoun: str | None) -> Person | None:
+        """The latest main subject or speaker before `char` that agrees with `pronoun` (None:
+        any); a subject before a speaker at the same place, speakers in the order seen."""
+        if pronoun not in self.subjects:
+            subjects = [p for p in self.people if p.is_subject and (pronoun is None or self._agrees(p, pronoun))]
+            self.subjects[pronoun] = ([p.start for p in subjects], subjects)
+        if pronoun not in self.seen:
+            keys, people = self.seen[None]
+            agreeing = [(key, p) for key, p in zip(keys, people) if self._agrees(p, pronoun)]
+            self.seen[pronoun] = ([key for key, _ in agreeing], [p for _, p in agreeing])
+        starts, subjects = self.subjects[pronoun]
+        keys, speakers = self.seen[pronoun]
+        subject = bisect_left(starts, char)
+        speaker = bisect_left(keys, (char,))
+        if subject and (not speaker or starts[subject - 1] >= keys[speaker - 1][0]):
+            return subjects[subject - 1]
+        return speakers[speaker - 1] if speaker else None
+
+    def _remember(self, at: int, person: Person) -> None:
+        """A speaker resolved at `at`: kept by place, and among those of the same place after
+        the ones seen before (-count sorts them so when read from the latest back)."""
+        self.seen_count += 1
+        key = (at, -self.seen_count)
+        for pronoun, (keys, people) in self.seen.items():
+            if pronoun is None or self._agrees(person, pronoun):
+                index = bisect_left(keys, key)
+                keys.insert(index, key)
+                people.insert(index, person)
 
     def _agrees(self, person: Person, pronoun: str, surely: bool = False) -> bool:
         """Whether "he" or "she" can refer to `person`: from how the article refers to them,
         else from a courtesy title, the list of well-known people, or a first name that
-        usually takes one of them (`surely`: only with evidence)."""
+        usually takes one of them (`surely`: only with evidence). It depends on the name
+        alone, so it is worked out once per name."""
+        key = (person.name, pronoun, surely)
+        if key not in self.agreement:
+            self.agreement[key] = self._agreement(person, pronoun, surely)
+        return self.agreement[key]
+
+    def _agreement(self, person: Person, pronoun: str, surely: bool) -> bool:
         if pronoun not in THIRD_PERSON_PRONOUNS:
             return not surely
         male, female = self.pronoun_evidence.get(person.name, (0, 0))
@@ -273,9 +340,8 @@ class SpeakerResolver:
         words = name_words(self.text[start:end])
         if not words or not words[-1][:1].isupper():
             return None
-        for person in self.people:
-            if person.name.split()[-1].lower() == words[-1].lower():
-                return person
+        if (person := self.by_surname.get(words[-1].lower())) is not None:
+            return person
         name = given_name_form(self.context, words[-1]) if len(words) <= 2 else None
         return Person(start, start, name, None, True, None) if name else None
 
@@ -284,20 +350,54 @@ class SpeakerResolver:
         whose role has no rank the mention lacks first ("the mayor" is not the deputy mayor)."""
         words = {t.lower_ for t in self._tokens(start, end)}
         roles = [w for w in words if self.words.get(w) == "role"]
-        earlier = [p for p in self.people[:bisect_left(self.person_starts, start)] if p.role
-                   and any(role in p.role.lower().split() for role in roles)]
-        exact = [p for p in earlier if not (set(p.role.lower().split()) & RANKS) - words]
-        return (exact or earlier)[-1] if earlier else None
+        index = self._by_role_word
+        # the people with one of the roles, latest first (read back only as far as needed)
+        earlier = heapq.merge(*(reversed(index[role][1][:bisect_left(index[role][0], (start,))])
+                                for role in roles if role in index), key=lambda item: item[0], reverse=True)
+        latest = None
+        for _, person in earlier:
+            if not (set(person.role.lower().split()) & RANKS) - words:
+                return person
+            latest = latest or person
+        return latest
+
+    @cached_property
+    def _by_role_word(self) -> dict[str, tuple[list[tuple[int, int]], list[tuple[tuple[int, int], Person]]]]:
+        """role word -> the people whose role holds it, by (start, order among people)."""
+        index: dict[str, tuple[list, list]] = {}
+        for number, person in enumerate(self.people):
+            for word in set((person.role or "").lower().split()):
+                keys, people = index.setdefault(word, ([], []))
+                keys.append((person.start, number))
+                people.append(((person.start, number), person))
+        return index
 
     def _latest_organization(self, start: int, noun: str | None = None):
         """The organisation named last before `start`, in the last few paragraphs; one whose
         name holds the description's noun first ("the institute": the American Film Institute)."""
         paragraph = self.context.paragraph_at(start)
-        earlier = [n for n in self.identity.organizations
-                   if n.label == "ORG" and n.start < start and not self.quoted[self._token_at(n.start)]
-                   and self.context.paragraph_at(n.start) >= paragraph - DESCRIPTION_PARAGRAPHS]
-        fitting = [n for n in earlier if noun and noun in n.canonical.lower().split()]
-        return (fitting or earlier)[-1] if earlier else None
+
+        def latest(word: str | None):
+            starts, named = self._organizations.get(word, ([], []))
+            index = bisect_left(starts, start)
+            if index and self.context.paragraph_at(starts[index - 1]) >= paragraph - DESCRIPTION_PARAGRAPHS:
+                return named[index - 1]
+            return None
+
+        return (latest(noun) if noun else None) or latest(None)
+
+    @cached_property
+    def _organizations(self) -> dict[str | None, tuple[list[int], list]]:
+        """The organisations named outside quotes, in text order: all of them (None) and by
+        each word of their names."""
+        index: dict[str | None, tuple[list[int], list]] = {}
+        for named in sorted(self.identity.organizations, key=lambda n: n.start):
+            if named.label == "ORG" and not self.quoted[self._token_at(named.start)]:
+                for word in (None, *dict.fromkeys(named.canonical.lower().split())):
+                    starts, found = index.setdefault(word, ([], []))
+                    starts.append(named.start)
+                    found.append(named)
+        return index
 
 
 def _strip_article(name: str) -> str:

@@ -91,7 +91,7 @@ def _attribute(r: Reader, piece: Piece) -> Attribution:
     if (tail := _tail_cue(r, piece)) is not None:
         cue = r.outermost(tail)
         return Attribution(cue, speaker_of(r, cue, inverted=True), "cue-after")
-    if r.text[:piece.open_mark].rstrip().endswith(":"):
+    if r.char_before(piece.open_mark) == ":":
         # "Michael P. McDonald: “…”": a name and a colon, no verb
         return Attribution(None, _name_before_colon(r, piece), "colon")
     if (noun := _owned_speech_noun(r, piece)) is not None:
@@ -290,7 +290,7 @@ def _only_speaker_between(r: Reader, first: int, cue: Token) -> bool:
 def _cue_before(r: Reader, piece: Piece) -> Token | None:
     """The nearest speech verb before the opening mark in the same sentence; after a
     colon, the verb that leads to the colon ("Rubio fired back: “…”")."""
-    after_colon = r.text[:piece.open_mark].rstrip().endswith(":")
+    after_colon = r.char_before(piece.open_mark) == ":"
     if after_colon and _name_before_colon(r, piece) is not None:
         return None
     index = r.token_at(piece.open_mark) - 1
@@ -336,14 +336,13 @@ def _main_verb_before(r: Reader, piece: Piece) -> Token | None:
 
 def _ends_with_colon(r: Reader, index: int) -> bool:
     """Whether the text before token `index` (a paragraph break) ends with a colon."""
-    return r.text[:r.doc[index].idx].rstrip().endswith(":")
+    return r.char_before(r.doc[index].idx) == ":"
 
 
 def _introduces(r: Reader, piece: Piece) -> bool:
     """A colon, or a comma before a capitalised quote, hands the sentence to the quote."""
-    before = r.text[:piece.open_mark].rstrip()
-    content = r.text[piece.start:piece.end]
-    return before.endswith(":") or (before.endswith(",") and content[:1].isupper())
+    before = r.char_before(piece.open_mark)
+    return before == ":" or (before == "," and r.text[piece.start:piece.start + 1].isupper())
 
 
 def _preceded_by_title_marker(r: Reader, piece: Piece) -> bool:
@@ -368,21 +367,35 @@ def _borrow_speakers(r: Reader, found: list[Attribution]) -> list[Attribution]:
             while found[index_of[id(source)]].cue is None and source.continues is not None:
                 source = source.continues
             found[number] = borrowed(index_of[id(source)]) or found[number]
+    # Pieces come in text order. The nearest attributed piece after each one in its
+    # paragraph, found in one backward pass, and the nearest before it and the last of each
+    # paragraph, kept in the forward pass, keep this linear in the number of pieces.
+    after: list[int | None] = [None] * len(r.pieces)
+    following: int | None = None
+    for number in range(len(r.pieces) - 1, -1, -1):
+        if following is not None and r.pieces[following].paragraph != r.pieces[number].paragraph:
+            following = None
+        after[number] = following
+        if found[number].cue is not None:
+            following = number
+    before: int | None = None  # the latest attributed piece of the paragraph so far
+    last_of: dict[int, int] = {}  # paragraph -> its last piece so far
     for number, piece in enumerate(r.pieces):
-        if found[number].cue is not None or found[number].speaker is not None:
-            continue
-        same = [i for i, p in enumerate(r.pieces) if p.paragraph == piece.paragraph and found[i].cue is not None]
-        before = [i for i in same if r.pieces[i].start < piece.start]
-        after = [i for i in same if r.pieces[i].start > piece.start]
-        if before and (found[before[-1]].speaker is not None or not after):
-            found[number] = borrowed(before[-1]) or found[number]
-        elif after and not r.is_short(piece):
-            found[number] = borrowed(after[0]) or found[number]
-        elif r.opens_paragraph(piece) and not r.is_short(piece):
-            # a paragraph that is a further quote of the speaker quoted just before
-            previous = [i for i in range(number) if r.pieces[i].paragraph == piece.paragraph - 1]
-            if previous and found[previous[-1]].cue is not None:
-                found[number] = borrowed(previous[-1]) or found[number]
+        if before is not None and r.pieces[before].paragraph != piece.paragraph:
+            before = None
+        if found[number].cue is None and found[number].speaker is None:
+            if before is not None and (found[before].speaker is not None or after[number] is None):
+                found[number] = borrowed(before) or found[number]
+            elif after[number] is not None and not r.is_short(piece):
+                found[number] = borrowed(after[number]) or found[number]
+            elif r.opens_paragraph(piece) and not r.is_short(piece):
+                # a paragraph that is a further quote of the speaker quoted just before
+                previous = last_of.get(piece.paragraph - 1)
+                if previous is not None and found[previous].cue is not None:
+                    found[number] = borrowed(previous) or found[number]
+        if found[number].cue is not None:
+            before = number
+        last_of[piece.paragraph] = number
     return found
 
 

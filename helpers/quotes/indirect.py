@@ -32,6 +32,10 @@ class Report:
 def indirect_speech(r: Reader, direct: list[tuple[Piece, Attribution]]) -> list[Report]:
     """Every report of speech that is not in quotation marks, with its cue and speaker mention."""
     records = []
+    by_cue: dict[int, list[Piece]] = {}  # the pieces each cue introduces, gathered once
+    for piece, attribution in direct:
+        if attribution.cue is not None:
+            by_cue.setdefault(attribution.cue.i, []).append(piece)
     for token in r.doc:
         if not r.is_cue(token, direct_only=False) or r.outermost(token).i != token.i:
             continue
@@ -41,7 +45,7 @@ def indirect_speech(r: Reader, direct: list[tuple[Piece, Attribution]]) -> list[
         else:
             span = _complement(r, token)
             if span is None:
-                span, how = _mixed_content(r, token, direct), "mixed"
+                span, how = _mixed_content(r, token, by_cue.get(token.i, [])), "mixed"
         if span is None or (how != "mixed" and r.mostly_quoted(*span)):
             continue
         speaker = speaker_of(r, token, inverted=span[0] < token.idx or how == "according-to")
@@ -51,11 +55,10 @@ def indirect_speech(r: Reader, direct: list[tuple[Piece, Attribution]]) -> list[
     return records
 
 
-def _mixed_content(r: Reader, cue: Token, direct: list[tuple[Piece, Attribution]]) -> tuple[int, int] | None:
+def _mixed_content(r: Reader, cue: Token, pieces: list[Piece]) -> tuple[int, int] | None:
     """What a verb reports around quoted words ("called the agreement “an historic step
-    forward” in efforts …"): its objects and complements, when they hold a quote it
-    introduces and say more than the quote."""
-    pieces = [p for p, a in direct if a.cue is not None and a.cue.i == cue.i]
+    forward” in efforts …"): its objects and complements, when they hold one of the quoted
+    `pieces` it introduces and say more than the quote."""
     if not pieces:
         return None
     tokens = [t for child in cue.rights if child.dep_ not in ("punct", "cc", "conj", "advcl")

@@ -8,8 +8,8 @@ quote without closing it continues into the next one.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
-
 from dataclasses import dataclass
 
 OPENERS, CLOSERS, STRAIGHT = "“„«", "”»", '"'
@@ -39,6 +39,7 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
     carried: Piece | None = None  # a piece left open at the end of the previous paragraph
     for number, (start, end) in enumerate(paragraphs):
         open_at: int | None = None
+        opened = -1  # the number of the opening mark among the paragraph's marks
         continues = None
         marks = [i for i in range(start, end) if text[i] in MARKS]
         if carried is not None:
@@ -51,12 +52,16 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
                 pieces.append(_piece(text, start - 1, first, number, carried))
                 marks = marks[1:]
         carried = None
-        for mark in marks:
+        # straight marks before each mark of the paragraph: how many marks of a style lie
+        # between two marks, without reading the text between them again
+        straight_before = list(itertools.accumulate((_is_straight(text[m]) for m in marks), initial=0))
+        for number_of_mark, mark in enumerate(marks):
             if open_at is not None and _is_straight(text[mark]) != _is_straight(text[open_at]) \
-                    and not _closes_mixed_pair(text, open_at, mark):
+                    and not _closes_mixed_pair(text, mark, number_of_mark - opened - 1,
+                                               straight_before[number_of_mark] - straight_before[opened + 1]):
                 continue  # “…” inside "…" (or the reverse) is a quote within the quote
             if _is_opener(text, mark, open_at is not None):
-                open_at = mark  # a second opener while open: the first one was stray
+                open_at, opened = mark, number_of_mark  # a second opener while open: the first one was stray
             elif open_at is not None:
                 pieces.append(_piece(text, open_at, mark, number, continues))
                 open_at, continues = None, None
@@ -67,15 +72,15 @@ def find_pieces(text: str, paragraphs: list[tuple[int, int]]) -> list[Piece]:
     return [piece for piece in pieces if piece.end > piece.start]
 
 
-def _closes_mixed_pair(text: str, open_at: int, mark: int) -> bool:
-    """Whether a closing mark of the other style ends the quote opened at `open_at` ("…” or
-    “…"): it stands where a quote closes, and it closes no quote of its own style opened
-    inside this one."""
+def _closes_mixed_pair(text: str, mark: int, between: int, straight_between: int) -> bool:
+    """Whether a closing mark of the other style ends the open quote ("…” or “…"): it stands
+    where a quote closes, and it closes no quote of its own style opened inside this one.
+    `between` marks lie between the opening mark and this one, `straight_between` of them
+    straight."""
     if _is_opener(text, mark, True):
         return False
     # marks of this mark's style in between come in pairs unless an inner quote is still open
-    same_style = sum(text[i] in MARKS and _is_straight(text[i]) == _is_straight(text[mark])
-                     for i in range(open_at + 1, mark))
+    same_style = straight_between if _is_straight(text[mark]) else between - straight_between
     return same_style % 2 == 0
 
 

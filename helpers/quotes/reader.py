@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Token
 
@@ -63,6 +63,8 @@ class Reader:
         self.identity: ArticleIdentity = identify(context)
         self.token_starts = [token.idx for token in self.doc]
         self.pieces = find_pieces(self.text, context.paragraphs)
+        self.piece_starts = [piece.start for piece in self.pieces]
+        self.piece_ends = [piece.end for piece in self.pieces]
         self.quoted = quoted_tokens(self.doc, self.pieces)
         self.people = [p for p in self.identity.people if not self.in_quote(p.start)]
 
@@ -108,17 +110,33 @@ class Reader:
 
     def names_a_person(self, turn: re.Match) -> bool:
         surname = name_words(turn.group("name"))[-1:]  # empty for a lone honorific ("MR.:")
-        known = {words[-1].lower() for p in self.people if (words := name_words(p.name))}
-        return (bool(surname) and surname[0].lower() in known) or any(
+        return (bool(surname) and surname[0].lower() in self.known_surnames) or any(
             n.label == "PERSON" for n in self.identity.at(*turn.span("name")))
 
+    @functools.cached_property
+    def known_surnames(self) -> set[str]:
+        return {words[-1].lower() for p in self.people if (words := name_words(p.name))}
+
+    def char_before(self, position: int) -> str:
+        """The last character before `position` that is not whitespace ("" at the start).
+        Read backwards from `position`: copying the text before it for every quote made
+        long articles quadratic."""
+        index = self.last_before(position)
+        return self.text[index] if index >= 0 else ""
+
+    def last_before(self, position: int) -> int:
+        index = position - 1
+        while index >= 0 and self.text[index].isspace():
+            index -= 1
+        return index
+
     def opens_sentence(self, piece: Piece) -> bool:
-        before = self.text[:piece.open_mark].rstrip()
-        return not before or before[-1] in ".!?:\n”\"" or self.opens_paragraph(piece)
+        before = self.char_before(piece.open_mark)
+        return not before or before in ".!?:\n”\"" or self.opens_paragraph(piece)
 
     def opens_paragraph(self, piece: Piece) -> bool:
         start, _ = self.context.paragraphs[piece.paragraph]
-        return not self.text[start:piece.open_mark].strip()
+        return self.last_before(piece.open_mark) < start
 
     def is_short(self, piece: Piece) -> bool:
         content = self.text[piece.start:piece.end]
@@ -160,7 +178,11 @@ class Reader:
         return cue
 
     def mostly_quoted(self, start: int, end: int) -> bool:
-        covered = sum(max(0, min(end, p.end) - max(start, p.start)) for p in self.pieces)
+        # pieces come in text order and never overlap, so those overlapping start:end are
+        # found by bisection
+        first = bisect_right(self.piece_ends, start)
+        last = bisect_left(self.piece_starts, end)
+        covered = sum(max(0, min(end, p.end) - max(start, p.start)) for p in self.pieces[first:last])
         return covered > 0.5 * (end - start)
 
     def trim(self, tokens: list[Token]) -> tuple[int, int] | None:

@@ -164,7 +164,8 @@ def mention(r: Reader, head: Token) -> tuple[int, int]:
         if child.dep_ in DESCRIPTION_DEPS and (is_name or _names_someone(child)):
             continue
         tokens.extend(child.subtree)
-    tokens = [t for t in tokens if not r.quoted[t.i] and not t.is_space]
+    # the head stays even inside quotation marks (a stray mark can open a "quote" anywhere)
+    tokens = [t for t in tokens if t.i == head.i or not (r.quoted[t.i] or t.is_space)]
     indexes = {t.i for t in tokens}
     # a hyphen inside a name belongs to it ("Waller-Bridge")
     indexes |= {i for i in range(min(indexes) + 1, max(indexes)) if r.doc[i].text == "-" and {i - 1, i + 1} <= indexes}

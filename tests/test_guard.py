@@ -86,8 +86,12 @@ GOOD = {".txt": "Title\n\nThe mayor said the bridge would reopen.",
         ".html": "<html><head><title>Title</title></head><body><article><p>The mayor said the "
                  "bridge would reopen after months of repairs, and the council agreed with her "
                  "that the work was done well.</p></article></body></html>"}
-READERS = {".txt": "_read_txt", ".json": "_read_json", ".jsonl": "_read_jsonl", ".csv": "_read_csv",
-           ".html": "_read_html"}
+READERS = {".txt": "_txt", ".json": "_json", ".jsonl": "_jsonl", ".csv": "_csv", ".html": "_html"}
+
+
+def unflagged(problems: Problems) -> list[dict]:
+    """The rows other than `short` flags (these test articles are a sentence long)."""
+    return [row for row in problems.rows if row["action"] != "flagged"]
 
 
 @pytest.mark.parametrize("suffix", GOOD)
@@ -96,22 +100,23 @@ READERS = {".txt": "_read_txt", ".json": "_read_json", ".jsonl": "_read_jsonl", 
 def test_each_loader_failing_on_one_file_costs_only_that_file(tmp_path, monkeypatch, suffix, failure, code):
     for name in ("a", "bad", "c"):
         (tmp_path / f"{name}{suffix}").write_text(GOOD[suffix].replace("mayor", f"mayor {name}"))
-    reader = getattr(articles, READERS[suffix])
+    reader = getattr(articles.Reading, READERS[suffix])
 
-    def breaking(text, path, problems, metadata):
-        if path.stem == "bad":
+    def breaking(reading, text):
+        if reading.path.stem == "bad":
             if failure is None:
                 busy()
             raise failure("broken on purpose")
-        return reader(text, path, problems, metadata)
+        return reader(reading, text)
 
-    monkeypatch.setattr(articles, READERS[suffix], breaking)
+    monkeypatch.setattr(articles.Reading, READERS[suffix], breaking)
     monkeypatch.setattr(articles, "budget_for", lambda size: 0.5)
     problems = Problems()
     found = list(iter_articles(tmp_path, problems))
     assert sorted(article["source_path"].split("/")[-1].split("#")[0] for article in found) == [
         f"a{suffix}", f"c{suffix}"]
-    assert [(row["source"], row["problem"]) for row in problems.rows] == [(str(tmp_path / f"bad{suffix}"), code)]
+    assert [(row["source"], row["problem"]) for row in unflagged(problems)] == [
+        (str(tmp_path / f"bad{suffix}"), code)]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl", ".csv"])
@@ -124,18 +129,18 @@ def test_one_record_failing_costs_only_that_record(tmp_path, monkeypatch, suffix
     else:
         content = "text\n" + "\n".join(f'"{t}"' for t in texts)
     (tmp_path / f"records{suffix}").write_text(content)
-    build = articles._from_mapping
+    build = articles.Reading._record
 
-    def breaking(item, fallback_id, source, problems):
+    def breaking(reading, item, fallback_id, source, parse=None):
         if "bad" in str(item):
             raise KeyError("broken on purpose")
-        return build(item, fallback_id, source, problems)
+        return build(reading, item, fallback_id, source, parse)
 
-    monkeypatch.setattr(articles, "_from_mapping", breaking)
+    monkeypatch.setattr(articles.Reading, "_record", breaking)
     problems = Problems()
     found = list(iter_articles(tmp_path, problems))
     assert [a["text"] for a in found] == [texts[0], texts[2]]
-    [row] = problems.rows
+    [row] = unflagged(problems)
     assert row["problem"] == "malformed" and row["source"].endswith(f"records{suffix}#2" if suffix != ".csv"
                                                                     else "records.csv#3")
     assert "KeyError" in row["detail"]
@@ -148,7 +153,7 @@ def test_a_json_array_nested_20000_deep_is_too_large_and_a_deep_json_line_costs_
     problems = Problems()
     found = list(iter_articles(tmp_path, problems))
     assert [a["text"] for a in found] == ["First.", "Third."]
-    assert [(row["source"].split("/")[-1], row["problem"]) for row in problems.rows] == [
+    assert [(row["source"].split("/")[-1], row["problem"]) for row in unflagged(problems)] == [
         ("deep.json", "too-large"), ("lines.jsonl#2", "too-large")]
 
 
@@ -159,7 +164,7 @@ def test_a_broken_metadata_file_is_reported_once_and_the_articles_still_load(tmp
     monkeypatch.setattr(articles, "_read_metadata", lambda path, problems: [][1] if path.exists() else {})
     problems = Problems()
     assert len(list(iter_articles(tmp_path, problems))) == 2
-    assert [(row["source"].split("/")[-1], row["problem"]) for row in problems.rows] == [
+    assert [(row["source"].split("/")[-1], row["problem"]) for row in unflagged(problems)] == [
         ("metadata.csv", "malformed")]
 
 
@@ -212,7 +217,7 @@ def test_cli_on_a_json_array_nested_20000_deep_exits_0_with_the_other_tables(tmp
     out = helpers.Analysis.load(tmp_path / "out")
     assert sorted(out.articles.article_id) == ["000_badd61db92428ef2", "story"]
     assert list(out.problems[["problem", "action"]].itertuples(index=False, name=None)) == [
-        ("too-large", "skipped")]
+        ("too-large", "skipped"), ("short", "flagged")]
     assert len(out.sentences) == 17 + 2 and len(out.quotes) > 5
 
 
@@ -264,7 +269,7 @@ def test_the_good_articles_tables_are_the_same_with_or_without_the_bad_ones(mixe
         ours = getattr(mixed, name)
         ours = ours[ours.article_id.isin(ids)].reset_index(drop=True)
         pd.testing.assert_frame_equal(ours, getattr(good, name), obj=name)
-    assert good.problems.empty
+    assert set(good.problems.action) <= {"flagged"}  # short articles, kept
 
 
 def test_pathological_texts_have_true_offsets(mixed_runs):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers.structure import Context
-from helpers import treaties
+from helpers.treaties import catalogue
 from helpers.treaties import extract_treaty_refs, load_treaties, treaty_table
 from helpers.treaty_texts import (check_quoted_wording, compare_wording, official_texts,
                                   texts_folder, who_invokes)
@@ -460,4 +460,4 @@ def test_the_name_pattern_is_the_same_whatever_order_the_names_come_in():
     # Sets of names iterate in a different order in each process (hash seeds); the pattern,
     # and so which name wins where several match, must not depend on it.
     forms = ["Trans-Pacific Partnership", "TransPacific Partnership Agreement", "TPP agreement", "Paris Agreement"]
-    assert treaties._trie_pattern(forms, False) == treaties._trie_pattern(list(reversed(forms)), False)
+    assert catalogue.trie_pattern(forms, False) == catalogue.trie_pattern(list(reversed(forms)), False)

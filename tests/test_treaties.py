@@ -300,8 +300,9 @@ def test_capitalised_modifiers_must_echo_the_name():
 
 
 def test_a_capitalised_name_not_on_the_list_is_another_instrument():
+    # not the TPP: a name of its own, here a variant of the listed U.S.-Korea agreement's
     text = "Trade\n\nThe TPP was signed. He then walked away from the Korean Free Trade Agreement."
-    assert refs_in(text) == {("TPP", "tpp", None)}
+    assert refs_in(text) == {("TPP", "tpp", None), ("Korean Free Trade Agreement", "korus", None)}
 
 
 def test_what_follows_the_noun_decides_whether_it_names_another_deal():
@@ -327,7 +328,8 @@ def test_a_protocol_coordinated_with_the_treaty_is_its_own():
 def test_a_deal_coordinated_with_an_instrument_it_cannot_mean_is_not_that_instrument():
     text = ("Climate and trade\n\nMinisters discussed the Kyoto Protocol and the Korean Free Trade "
             "Agreement at length. Envoys praised the Kyoto Protocol and the nuclear treaty was not raised.")
-    assert refs_in(text) == {("Kyoto Protocol", "kyoto-protocol", None)}
+    assert refs_in(text) == {("Kyoto Protocol", "kyoto-protocol", None),
+                             ("Korean Free Trade Agreement", "korus", None)}
 
 
 def test_a_deadline_year_is_not_when_an_undated_document_was_written():

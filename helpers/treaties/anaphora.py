@@ -9,6 +9,7 @@ from collections import Counter
 from helpers.treaties.catalogue import (Mention, Treaty, anaphora_word_rows, anaphora_words, name_words_of,
                                         treaty_name_words, word_alternation)
 from helpers.treaties.layout import Layout
+from helpers.treaties.naming import name_family
 
 # How far back (characters) "the treaty" may look for what it refers to: closer than a bare
 # provision may (provisions.PROVISION_CONTEXT_CHARS), since "the agreement" drifts to other
@@ -21,6 +22,9 @@ ANAPHOR_CONTEXT_CHARS = 1000
 # (names and resolved anaphora), PROMINENT_MENTION_WEIGHT for a mention in the lead or one
 # that presents the instrument as the subject ("this treaty", "the new treaty").
 PROMINENT_MENTION_WEIGHT = 3
+# The instrument mentioned most, when it has this much salience and more than any other, is
+# the document's topic too: a briefing on an agreement named after its opening.
+TOPIC_MENTIONS = 4
 # "the treaty", "this accord", "the global climate deal": up to four modifiers, none a function
 # word or verb ("the terms of the agreement", "makes this treaty") nor a word naming another
 # kind of deal ("the ceasefire agreement", see OTHER_DEAL_WORDS). Capitalised modifiers must
@@ -33,7 +37,10 @@ ANAPHOR = re.compile(
     r"(?<!\w)(?P<determiner>[Tt]he|[Tt]his|[Tt]hat)\s+"
     r"(?P<modifiers>(?:(?:(?!(?:" + _NOT_MODIFIERS + r")\b)[A-Za-z][\w-]*|\d[\w-]*)\s+){0,4}?)"
     r"(?P<noun>[Tt]reaty|[Aa]ccords?|[Aa]greement|[Pp]act|[Dd]eal|[Cc]onvention|[Cc]harter|"
-    r"[Pp]rotocol|[Cc]onstitution)(?![\w-])(?!\s+(?:of|on|between|that)\b)")
+    r"[Pp]rotocol|[Cc]onstitution)(?![\w-])(?!\s+(?:of|on|between)\b)")
+# "the agreement that Iran signed" says which deal is meant; "this agreement that we are
+# signing" still points back.
+THAT_CLAUSE = re.compile(r"\s+that\b")
 # "the deal with Iran", "the agreement to cut emissions": a phrase that says which deal is
 # meant names another one, unless the infinitive belongs to a verb before it ("allow the accord
 # to pass"); "the treaty with our negotiators" is still the treaty, but "deal with" is a verb.
@@ -43,7 +50,15 @@ TO_INFINITIVE = re.compile(r"\s+to\s")
 VERB_TAKING_OBJECT_AND_INFINITIVE = re.compile(
     r"\b(?:" + word_alternation("verb_taking_object_and_infinitive") + r")(?:s|ed|ing)?\s+$", re.I)
 # "The agreement -- the Strategic Concept said": a name in apposition says what is meant.
-DASH_APPOSITION = re.compile(r"\s*(?:--|\u2014|\u2013)\s*(?:the\s+)?[A-Z]")
+DASH_APPOSITION = re.compile(r"\s*(?:--|\u2014|\u2013)\s*(?:the\s+)?[A-Z](?!\s)")  # not "-- I think"
+# "the agreement, the Joint Plan of Action": a name in apposition after a comma is what is meant.
+COMMA_APPOSITION = re.compile(r",\s+(?:the\s+)?")
+# "the omnibus bill, the agreement reached yesterday": in apposition to something not named as
+# an instrument, "the agreement" is that thing.
+APPOSITION_TO_ANOTHER = re.compile(r"\b(?:the|a|an)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?,\s+$")
+# "that will be the first major tariff-cutting agreement": after a copula, a description of
+# something, not a reference back.
+COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s+$", re.I)  # with modifiers only
 # "the treaty and the protocol": the protocol coordinated with a treaty is that treaty's own.
 COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s*$")
 OTHER_DEAL_WORDS = frozenset(anaphora_words("other_deal"))
@@ -68,18 +83,24 @@ def with_anaphora(text: str, names: list[Mention], layout: Layout) -> list[Menti
 
     A resolved anaphor is itself a mention, so a chain of "this treaty" through a long briefing
     keeps its instrument salient."""
-    discourse = _Discourse(names, layout)
+    discourse = _Discourse(text, names, layout)
     named_spans = [(mention.start, mention.end) for mention in names]
+    by_start = {mention.start: mention for mention in names}
     for match in ANAPHOR.finditer(text):
         start, end = match.span()
         if any(s < end and start < e for s, e in named_spans) or not _is_anaphor(text, match):
             continue
         discourse.count_until(start)
-        treaty = _antecedent(text, match, discourse)
+        if APPOSITION_TO_ANOTHER.search(text, max(0, start - 40), start) and \
+                not any(mention.end == start - 2 for mention in names):
+            continue  # "the omnibus bill, the agreement reached yesterday": the bill
+        apposition = COMMA_APPOSITION.match(text, end)
+        named_after = by_start.get(apposition.end()) if apposition else None
+        treaty = named_after.treaty if named_after else _antecedent(text, match, discourse)
         if treaty:
             modifiers = match.group("modifiers").split()
             presents_topic = match.group("determiner").lower() == "this" or "new" in modifiers
-            discourse.add(Mention(match.start("modifiers"), end, treaty, presents_topic))
+            discourse.add(Mention(match.start("modifiers"), end, treaty, presents_topic, anaphor=True))
     return discourse.mentions
 
 
@@ -89,7 +110,8 @@ class _Discourse:
     anaphora are resolved left to right: resolving one then costs time in the number of
     instruments, not of mentions (rebuilding them per anaphor was quadratic in a long briefing)."""
 
-    def __init__(self, names: list[Mention], layout: Layout):
+    def __init__(self, text: str, names: list[Mention], layout: Layout):
+        self.text = text
         self.layout = layout
         self.mentions = list(names)
         self.starts = [mention.start for mention in names]
@@ -97,6 +119,7 @@ class _Discourse:
         self.salience: Counter = Counter()
         self.last_end: dict[Treaty, int] = {}
         self.in_lead: set[Treaty] = set()
+        self.named_words: dict[Treaty, set[str]] = {}  # words of the names the document gives it
 
     def count_until(self, position: int) -> None:
         """Count the mentions that start at or before `position`."""
@@ -107,7 +130,22 @@ class _Discourse:
             self.last_end[mention.treaty] = mention.end
             if in_lead:
                 self.in_lead.add(mention.treaty)
+            if not mention.anaphor:
+                self.named_words.setdefault(mention.treaty, set()).update(
+                    name_words_of(self.text[mention.start:mention.end]))
             self.counted += 1
+
+    def topics(self) -> set[Treaty]:
+        """What the document is about so far: the instruments named in its lead, and the one
+        mentioned most, if clearly (TOPIC_MENTIONS times at least, more than any other)."""
+        ranked = self.salience.most_common(2)
+        clear = ranked and ranked[0][1] >= TOPIC_MENTIONS and (len(ranked) == 1 or ranked[0][1] > ranked[1][1])
+        return self.in_lead | ({ranked[0][0]} if clear else set())
+
+    def words(self, treaty: Treaty) -> frozenset[str] | set[str]:
+        """The words of the instrument's listed names and of the names this document gives it
+        ("the Geneva agreement" makes "agreement" one of the Joint Plan of Action's)."""
+        return treaty_name_words(treaty) | self.named_words.get(treaty, set())
 
     def add(self, mention: Mention) -> None:
         index = bisect_right(self.starts, mention.start)
@@ -124,9 +162,11 @@ class _Discourse:
 
 
 def _is_anaphor(text: str, match: re.Match) -> bool:
-    if set(match.group("modifiers").split()) & OTHER_DEAL_WORDS:
-        return False
     end, noun = match.end(), match.group("noun").lower()
+    if match.group("modifiers") and COPULA_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        return False
+    if match.group("determiner").lower() == "the" and THAT_CLAUSE.match(text, end):
+        return False
     if WITH_A_PARTY.match(text, end) or (noun == "deal" and DEAL_WITH.match(text, end)) or \
             DASH_APPOSITION.match(text, end):
         return False
@@ -152,40 +192,51 @@ def _antecedent(text: str, match: re.Match, discourse: _Discourse) -> Treaty | N
     # "the treaty and the protocol": that treaty's own protocol, whatever the noun, but not
     # "the Kyoto Protocol and the Korean Free Trade Agreement", whose modifiers name another deal
     if COORDINATED.fullmatch(text, latest.end, match.start()) and \
-            _modifiers_fit(match, latest.treaty, layout.writing_year):
+            _modifiers_fit(match, latest.treaty, layout.writing_year, discourse.words(latest.treaty)):
         return latest.treaty
-    fitting = {treaty for treaty in discourse.salience if _can_mean(match, treaty, layout.writing_year)}
+    fitting = {treaty for treaty in discourse.salience
+               if _can_mean(match, treaty, layout.writing_year, discourse.words(treaty))}
     noun = match.group("noun").lower().rstrip("s")
     sentence = layout.sentence(match.start())
     sentence_start, sentence_end = layout.sentence_starts[sentence], layout.sentence_starts[sentence + 1]
     in_sentence = [mention for mention in discourse.counted_between(sentence_start, sentence_end)
                    if mention.treaty in fitting]
     if in_sentence:
-        return max(in_sentence, key=lambda m: (noun in treaty_name_words(m.treaty), m.start)).treaty
+        return max(in_sentence, key=lambda m: (noun in discourse.words(m.treaty), m.start)).treaty
+    topics = discourse.topics()
+    reachable = [treaty for treaty in discourse.salience if treaty in fitting and (
+        (treaty in topics and noun in discourse.words(treaty))
+        or match.start() - discourse.last_end[treaty] <= ANAPHOR_CONTEXT_CHARS)]
     if sentence > 0:
         previous_sentence = discourse.counted_between(layout.sentence_starts[sentence - 1], sentence_start)
         in_previous_sentence = {mention.treaty for mention in previous_sentence if mention.treaty in fitting}
+        # the only one named there, unless its names lack the noun and another one's have it
+        # ("the agreement" after "the Mutual Defense Treaty", in a briefing on an agreement)
         if len(in_previous_sentence) == 1:
-            return in_previous_sentence.pop()
-    reachable = [treaty for treaty in discourse.salience if treaty in fitting and (
-        (treaty in discourse.in_lead and noun in treaty_name_words(treaty))  # the document's topic
-        or match.start() - discourse.last_end[treaty] <= ANAPHOR_CONTEXT_CHARS)]
-    return max(reachable, key=lambda t: (noun in treaty_name_words(t), discourse.salience[t], discourse.last_end[t]),
+            only = in_previous_sentence.pop()
+            if noun in discourse.words(only) or not any(noun in discourse.words(t) for t in reachable):
+                return only
+    return max(reachable, key=lambda t: (noun in discourse.words(t), discourse.salience[t], discourse.last_end[t]),
                default=None)
 
 
-def _can_mean(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
-    """Whether the anaphor can mean the instrument: its noun fits and so do its modifiers."""
-    return _noun_fits(match.group("noun"), treaty) and _modifiers_fit(match, treaty, writing_year)
+def _can_mean(match: re.Match, treaty: Treaty, writing_year: int | None, words) -> bool:
+    """Whether the anaphor can mean the instrument (whose names have `words`): its noun fits
+    and so do its modifiers."""
+    return _noun_fits(match.group("noun"), treaty) and _modifiers_fit(match, treaty, writing_year, words)
 
 
-def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None) -> bool:
+def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None, words) -> bool:
     """ "new" fits only a new instrument, a subject ("nuclear", "trade") only one of that kind,
-    and capitalised modifiers, if any, must repeat a word of the instrument's names."""
+    a word naming another kind of deal ("ceasefire", "free") only one whose names have it
+    ("that free trade agreement" after the Korea Free Trade Agreement), and capitalised
+    modifiers, if any, must repeat a word of the instrument's names."""
     modifiers = match.group("modifiers").split()
     if "new" in modifiers and not _is_new(treaty, writing_year):
         return False
-    if any(treaty.kind not in KINDS_BY_SUBJECT[word] and word not in treaty_name_words(treaty)
+    if any(word in OTHER_DEAL_WORDS and word not in words for word in modifiers):
+        return False
+    if any(treaty.kind not in KINDS_BY_SUBJECT[word] and word not in words
            for word in modifiers if word in KINDS_BY_SUBJECT):
         return False
     capitalised = [word for word in modifiers if word[0].isupper()]
@@ -193,18 +244,23 @@ def _modifiers_fit(match: re.Match, treaty: Treaty, writing_year: int | None) ->
         return True
     if match.group("noun")[0].isupper():
         return False  # a proper name of its own
-    return bool(treaty_name_words(treaty) & name_words_of(" ".join(capitalised)))
+    return bool(words & name_words_of(" ".join(capitalised)))
 
 
 def _is_new(treaty: Treaty, writing_year: int | None) -> bool:
+    """Whether "the new agreement" can mean it; an instrument outside the list has no year to
+    tell."""
     recent = writing_year and treaty.year and treaty.year >= writing_year - NEW_INSTRUMENT_YEARS
-    return "new" in treaty_name_words(treaty) or bool(recent)
+    return not treaty.listed or "new" in treaty_name_words(treaty) or bool(recent)
 
 
 def _noun_fits(noun: str, treaty: Treaty) -> bool:
-    """ "the convention" needs a convention; "the treaty" or "the agreement" fits any instrument."""
+    """ "the convention" needs a convention; "the treaty" or "the agreement" fits any instrument,
+    "the deal" one named a deal, or one outside the list headed by "Agreement", "Accord" ..."""
     noun = noun.lower().rstrip("s")
     if noun in {"treaty", "accord", "agreement", "pact"}:
         return True
+    if noun == "deal" and not treaty.listed:
+        return name_family(treaty.name) == "agreement"
     return any(noun in form.lower() for form in (treaty.name, *treaty.aliases))
 

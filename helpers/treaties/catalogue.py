@@ -47,6 +47,7 @@ class Treaty:
     articles: int | None
     kind: str
     successor: str | None = None
+    listed: bool = True  # False for an instrument found by its name alone (`unlisted`)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Mention:
     end: int
     treaty: Treaty
     presents_topic: bool = False  # "this treaty", "the new treaty": the instrument under discussion
+    anaphor: bool = False  # "the treaty" resolved, rather than a name
 
 
 @cache

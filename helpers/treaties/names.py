@@ -10,6 +10,9 @@ from helpers.treaties.layout import YEAR, Layout
 INDEFINITE_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
 # "the current START", "the original START treaty": a generic name that means the older instrument.
 OLDER_INSTRUMENT_BEFORE = re.compile(r"\b(?:" + word_alternation("older_instrument") + r")\s+$", re.I)
+# "a replacement START treaty", "a START I replacement": the instrument that replaces it.
+SUCCESSOR_WORD_BEFORE = re.compile(r"\b(?:" + word_alternation("successor_word") + r")\s+$", re.I)
+SUCCESSOR_WORD_AFTER = re.compile(r"\s+(?:" + word_alternation("successor_word") + r")\b", re.I)
 
 
 def find_names(text: str, matchers: Matchers, layout: Layout) -> list[Mention]:
@@ -27,13 +30,19 @@ def find_names(text: str, matchers: Matchers, layout: Layout) -> list[Mention]:
             continue
         if any(acronym_spellings) and _in_capitals_line(text, match.start(), match.end()):
             continue
+        if match.group()[-1].islower() and not treaty.successor and \
+                INDEFINITE_ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start()):
+            continue  # "a WTO agreement": a kind of deal, not the one listed ("a START treaty" is a successor)
         found.append(Mention(match.start(), _after_acronym_in_brackets(text, match.end(), treaty), treaty))
     # A generic name ("START") may mean the instrument that replaced the one it names.
     named = {mention.treaty.treaty_id for mention in found}
     mentions = []
     for mention in found:
         successor = by_id.get(mention.treaty.successor)
-        if successor and _means_successor(text, mention, successor, layout, successor.treaty_id in named):
+        replacement = SUCCESSOR_WORD_AFTER.match(text, mention.end)
+        if successor and (replacement or SUCCESSOR_WORD_BEFORE.search(text, max(0, mention.start - 20), mention.start)):
+            mention = Mention(mention.start, replacement.end() if replacement else mention.end, successor)
+        elif successor and _means_successor(text, mention, successor, layout, successor.treaty_id in named):
             mention = Mention(mention.start, mention.end, successor)
         mentions.append(mention)
     return mentions

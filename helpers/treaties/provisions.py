@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from helpers.treaties.catalogue import POSSESSIVE_END, Mention, Treaty, normalise, un_charter
+from helpers.treaties.catalogue import (POSSESSIVE_END, Mention, Treaty, load_treaties, normalise, un_charter,
+                                        word_alternation)
 
 # How far back (characters) a bare "Article 5" may look for what it refers to.
 PROVISION_CONTEXT_CHARS = 1500
@@ -52,6 +53,9 @@ DOMESTIC_AFTER = re.compile(
 CHAPTER_DOMESTIC_AFTER = re.compile(r"\s*(?:bankruptcy|protection|filing|of\s+(?:the\s+)?(?:U\.?S\.?\s+)?[Bb]ankruptcy)")
 DOMESTIC_BEFORE = re.compile(r"(?:[Cc]onstitution(?:al)?|[Bb]ankruptcy|Section\s+\d+,?)\s*$")
 BANKRUPTCY = re.compile(r"[Bb]ankrupt|[Cc]reditors")
+# "Turkey will invoke Article 5": a provision invoked, with no instrument named in its phrase,
+# is the one instrument famous for it, whatever else the paragraph names.
+INVOKED_BEFORE = re.compile(r"\b(?:" + word_alternation("invoke_verb") + r")\w*\s+(?:the\s+)?$", re.I)
 
 
 def find_provisions(text, names, organisations, matchers):
@@ -77,6 +81,9 @@ def find_provisions(text, names, organisations, matchers):
             if domestic_after.match(text, end) or DOMESTIC_BEFORE.search(text, max(0, start - 20), start):
                 continue
             treaty, linked_start = _linked_before(text, start, matchers, names, name_starts)
+        if treaty is None and (invoked := _famous_for(provisions)) and \
+                INVOKED_BEFORE.search(text, max(0, start - 25), start):
+            treaty = cited.setdefault(provisions[0], invoked)
         if treaty is None:
             treaty = cited.get(provisions[0]) or _from_context(text, start, end, provisions, cues, cue_starts)
             if treaty is None:
@@ -174,6 +181,14 @@ def _from_context(text, start, end, provisions, cues, cue_starts):
         return min(in_paragraph, key=lambda cue: _distance(cue, start, end)).treaty
     before = [cue for cue in nearby if cue.end <= start]
     return before[-1].treaty if before else None
+
+
+def _famous_for(provisions: list[str]) -> Treaty | None:
+    """The one instrument famous for all these provisions, if there is one."""
+    famous = [treaty_id for treaty_id, cited in FAMOUS_PROVISIONS.items() if set(provisions) <= cited]
+    if len(famous) != 1:
+        return None
+    return next(treaty for treaty in load_treaties() if treaty.treaty_id == famous[0])
 
 
 def _has_provisions(treaty: Treaty, provisions: list[str]) -> bool:

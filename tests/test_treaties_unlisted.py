@@ -47,7 +47,8 @@ def test_a_defined_acronym_and_the_initials_of_a_name_are_the_instrument():
 
 def test_other_named_things_are_no_instruments():
     text = ("Politics\n\nDelegates left the Democratic National Convention for the RNC Convention. The "
-            "Government of National Accord met in Tripoli. Data moves by Internet Protocol. They "
+            "Government of National Accord met in Tripoli, backed by Libya’s Government of National "
+            "Accord. Data moves by Internet Protocol. They "
             "want a trade agreement. The Material Support Statute bars payments, and the Declaration "
             "of Independence was read at the Washington Convention Center. The Merger Agreement "
             "signed by Pfizer and Allergan was dropped. He signed a Free Trade Agreement.")

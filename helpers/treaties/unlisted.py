@@ -71,7 +71,8 @@ def _patterns() -> dict[str, re.Pattern]:
     return {"party": re.compile(rf"(?<![\w])(?:{alternation(words['party'])})(?![a-z])"),
             "verb": re.compile(rf"(?i)\b(?:{alternation(verbs)})\b"),
             "between": re.compile(rf"(?i)\b(?:{alternation(betweens)})\s+(?:the\s+)?[A-Z]"),
-            "organisation_before": re.compile(rf"\b(?:{alternation(roles['organisation_before'])})\s+(?:the\s+)?$")}
+            "organisation_before": re.compile(rf"\b(?:{alternation(roles['organisation_before'])})\s+(?:the\s+)?$"),
+            "organisation_start": re.compile(rf"(?:{alternation(roles['organisation_before'])})\s")}
 
 
 def _not_instrument_words(family: str | None) -> list[str]:
@@ -99,7 +100,7 @@ def _is_something_else(text: str, candidate: Candidate) -> bool:
     if any(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", name) for word in _not_instrument_words(candidate.family)):
         return True
     before = text[max(0, candidate.start - 40):candidate.start]
-    if _patterns()["organisation_before"].search(before):
+    if _patterns()["organisation_before"].search(before) or _patterns()["organisation_start"].match(name):
         return True
     if INDEFINITE_BEFORE.search(before) and not re.match(r"\s+with\s+(?:the\s+)?[A-Z]", text[candidate.end:]):
         return True

@@ -121,3 +121,21 @@ def test_the_corpus_gives_a_shorter_spelling_the_one_longer_name():
 def test_listed_instruments_say_so(seed_analysis):
     treaty_refs = seed_analysis.treaty_refs
     assert "listed" in treaty_refs.columns and treaty_refs["listed"].all()
+
+
+def test_the_notebook_tables_show_instruments_outside_the_list_apart():
+    from helpers import treaty_report
+
+    text = ("Trade\n\nCongress ratified NAFTA. It also ratified the U.S.-Panama Free Trade Agreement with "
+            "Panama, and the US-Panama FTA took effect.")
+    table = tables.frame("treaty_refs", refs(text))
+    coverage = treaty_report.coverage_summary(table).set_index("instruments")
+    assert coverage.loc["in the treaty list", "references"] == 1
+    assert coverage.loc["outside the list", "count"] == 1
+    assert coverage.loc["outside the list", "references"] == 2
+    outside = treaty_report.unlisted_instruments(table)
+    assert outside["spellings"].tolist() == ["U.S.-Panama Free Trade Agreement | US-Panama FTA"]
+    draft = treaty_report.draft_treaty_rows(table)
+    assert draft[["treaty_id", "name", "aliases"]].values.tolist() == [
+        ["us-panama-free-trade-agreement", "U.S.-Panama Free Trade Agreement", "US-Panama FTA"]]
+    assert treaty_report.treaty_summary(table)["listed"].tolist() == [False, True]

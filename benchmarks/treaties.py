@@ -27,7 +27,8 @@ or "the deal" before the article names it) are ignored: a prediction on one coun
   (`unlisted:<slug>`, or an id in that style) names its instrument in the column `instrument`
   (other names after `|`; without the column, the id's words). A prediction with `listed`
   false agrees with it when the spans overlap and the names are compatible: after lower-casing,
-  spelling "U.S."/"United States" as "us", and dropping "the", "of", "on", "and", "for",
+  spelling "U.S."/"United States" as "us", "FTA" as "free trade agreement", "MOU" as
+  "memorandum of understanding", and dropping "the", "of", "on", "and", "for",
   "between", one name's words include the other's, or they share at least half of their
   words, or one is the other's initials ("BSA" for Bilateral Security Agreement). Provisional
   ids are made from names, so the same instrument can be spelt two ways; this is what matches
@@ -213,6 +214,7 @@ NAME_STOPWORDS = frozenset({"the", "of", "on", "and", "for", "between"})
 
 def name_words(name: str) -> list[str]:
     name = re.sub(r"\bU\.\s?S\.|\bUnited States(?: of America)?\b", "us", name)
+    name = re.sub(r"\bFTA\b", "free trade agreement", re.sub(r"\bMOU\b", "memorandum of understanding", name, flags=re.I), flags=re.I)
     return [word for word in re.findall(r"[a-z0-9]+", name.lower()) if word not in NAME_STOPWORDS]
 
 

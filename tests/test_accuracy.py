@@ -83,7 +83,17 @@ def test_the_treaty_headline_separates_what_the_list_lacks_from_what_the_rules_m
     held_out["heldout2"]["recall_by_coverage"] = {"in the list": {"recall": 0.81},
                                                   "not in the list": {"recall": 0.0}}
     [line] = accuracy.headline_findings({"treaties": held_out})
-    assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list).")
+    assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list, 0.00 on those outside it).")
+
+
+def test_the_share_of_instruments_outside_the_list_found_and_no_held_out_errors():
+    sets = treaty_results(dev2="tuning", heldout2="held-out")
+    sets["dev2"]["unlisted_instruments_found"] = {"found": 18, "total": 19, "share": 0.947}
+    sets["heldout2"]["errors"] = [{"path": "p", "start_char": 0, "end_char": 1, "gold": "x",
+                                   "predicted": None, "form": "name"}]
+    table = accuracy.treaty_unlisted_found(sets)
+    assert table[["split", "found at least once", "share"]].values.tolist() == [["dev2", 18, 0.947]]
+    assert accuracy.treaty_errors(sets).empty
 
 
 def test_treaty_recall_by_coverage_has_a_row_per_set_and_group():

@@ -64,8 +64,10 @@ SETS = {"dev": ("treaty_refs_dev.csv", "tuning"),
         "heldout": ("treaty_refs_heldout.csv", "seen"),
         "heldout2": ("treaty_refs_heldout2.csv", "held-out"),
         "blind3": ("treaty_refs_blind3.csv", "held-out")}
-# Results that no run rewrites: the first held-out set's only clean figure.
-KEPT_RESULTS = ("heldout_first_run",)
+# Results that no run rewrites: the first held-out set's only clean figure, and the second
+# held-out set's figure before issue 16 (instruments outside the list); it was scored again
+# after it, with nothing tuned on it in between.
+KEPT_RESULTS = ("heldout_first_run", "heldout2_before_issue_16")
 RESULTS = ROOT / "benchmarks" / "results" / "treaties.json"
 sys.path.insert(0, str(ROOT))  # run as a script from any folder
 

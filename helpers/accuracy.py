@@ -93,6 +93,8 @@ def _treaty_sets(results: dict) -> list[str]:
 
 def _treaty_status(figures: dict) -> str:
     status = figures.get("status", "")
+    if "scored_before" in figures:  # a set scored again since, with nothing tuned on it
+        return f"{status}, before {figures['scored_before']}"
     return f"{status}, before the fixes it prompted" if "superseded_by" in figures else status
 
 
@@ -131,8 +133,8 @@ def treaty_unlisted_found(results: dict) -> pd.DataFrame:
 def _clean_treaty_set(results: dict) -> str:
     """The set whose figure describes the extractor as it is: a held-out set not superseded,
     else the dev set."""
-    clean = [split for split in _treaty_sets(results)
-             if results[split].get("status") == "held-out" and "superseded_by" not in results[split]]
+    clean = [split for split in _treaty_sets(results) if results[split].get("status") == "held-out"
+             and "superseded_by" not in results[split] and "scored_before" not in results[split]]
     return clean[0] if clean else "dev"
 
 

@@ -131,3 +131,12 @@ def test_identity_figures_put_the_blind_set_beside_the_tuning_sets(results):
     errors = accuracy.identity_errors(results["identity"])
     assert set(errors["table"]) == {"quotes", "entities"} and errors["expected"].notna().all()
     assert any(line.startswith("Who is who, on a set annotated blind") for line in accuracy.headline_findings(results))
+
+
+def test_a_held_out_set_scored_again_keeps_its_earlier_figure_apart():
+    sets = treaty_results(dev="tuning", heldout2="held-out")
+    sets["heldout2_before_issue_16"] = {**treaty_results(x="held-out")["x"], "scored_before": "issue 16"}
+    statuses = dict(zip(*[accuracy.treaty_figures(sets)[c] for c in ("split", "status")]))
+    assert statuses["heldout2_before_issue_16"] == "held-out, before issue 16"
+    [line] = accuracy.headline_findings({"treaties": sets})
+    assert line.startswith("Treaty references (heldout2, held-out)")

@@ -75,6 +75,9 @@ def test_names_that_mean_a_listed_instrument_only_in_context():
     iran = "Iran\n\nRouhani said the Geneva agreement was a victory for Iran."
     assert found(iran, date="2014-01-14") == {("Geneva agreement", "jpoa", None)}
     assert "jpoa" not in {treaty_id for _, treaty_id, _ in found(iran, date="2019-01-14")}
+    climate = "Climate\n\nChina joined the U.N. climate change agreement."
+    assert found(climate, date="2016-09-03") == {("U.N. climate change agreement", "paris-agreement", None)}
+    assert found(climate, date="2009-12-18") == set()
 
 
 def test_a_name_of_generic_words_is_the_listed_one_the_text_around_names():

@@ -49,11 +49,12 @@ def finalize_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     quotes' speakers, to the entity level of sentiment and to the stances' speakers and
     targets, so all four keep agreeing; instruments outside the treaty list get one id each."""
     entities, renamed = finalize_names(frames["entities"])
+    treaty_refs = frames.get("treaty_refs", tables.empty("treaty_refs"))
     return {"entities": tables.frame("entities", entities),
             "quotes": tables.frame("quotes", rename_speakers(frames["quotes"], renamed)),
             "sentiment": tables.frame("sentiment", rename_sentiment_units(frames["sentiment"], renamed)),
             "stances": tables.frame("stances", rename_stances(frames["stances"], renamed)),
-            "treaty_refs": tables.frame("treaty_refs", finalize_treaty_refs(frames["treaty_refs"]))}
+            "treaty_refs": tables.frame("treaty_refs", finalize_treaty_refs(treaty_refs))}
 
 
 def extract_article(article: dict, doc: Doc, target_method: str | None = None

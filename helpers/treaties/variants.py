@@ -35,10 +35,12 @@ PARTY_PHRASE = re.compile(
 
 
 @cache
-def _listed_forms() -> tuple[tuple[Treaty, tuple[str, ...], str | None], ...]:
-    """(treaty, normalised words, head family) of every listed name and alias."""
-    return tuple((treaty, tuple(normalised_words(form)), name_family(form))
-                 for treaty in load_treaties() for form in (treaty.name, *treaty.aliases))
+def _listed_forms(family: str) -> tuple[tuple[tuple[Treaty, frozenset[str]], ...], frozenset[str]]:
+    """(treaty, normalised words) of every listed name and alias whose head is of this family,
+    and all their words."""
+    forms = tuple((treaty, frozenset(normalised_words(form))) for treaty in load_treaties()
+                  for form in (treaty.name, *treaty.aliases) if name_family(form) == family)
+    return tuple(form for form in forms if form[1]), frozenset().union(*(words for _, words in forms))
 
 
 @cache
@@ -48,27 +50,37 @@ def _generic_words() -> frozenset[str]:
 
 def listed_variant(name: str, family: str | None, text: str, start: int, end: int) -> Treaty | None:
     """The listed instrument a capitalised name is a variant of, if exactly one fits best."""
+    if family is None:
+        return None
     words = normalised_words(name)
     generic = _generic_words()
+    forms, vocabulary = _listed_forms(family)
+    # which words of the list each word of the name can be; the name's own words must all be
+    # somewhere in a listed name, unless generic ("U.S.-Panama" is in none of the KORUS names)
+    spelt_as = {word: frozenset(v for v in vocabulary if _same_word(v, word)) for word in words}
+    same = frozenset().union(*spelt_as.values())
+    own_words = [spelt_as[word] for word in words if word not in generic]
     window_start = max(0, start - CONTEXT_CHARS)
     nearby = text[window_start:end + CONTEXT_CHARS].lower()
+    distances: dict[str, int | None] = {}
     fits: dict[Treaty, tuple[float, int]] = {}  # coverage, and minus the distance to the words around
-    for treaty, form_words, form_family in _listed_forms():
-        if family != form_family or not form_words:
+    for treaty, form_words in forms:
+        if any(not (spellings & form_words) for spellings in own_words):
             continue
-        matched = {word for word in form_words if any(_same_word(word, other) for other in words)}
-        if any(not any(_same_word(word, other) for other in form_words) and word not in generic for word in words):
-            continue  # the name says something the listed one does not ("U.S.-Panama")
-        missing = set(form_words) - matched
-        around = {word: _distance(nearby, word, start - window_start, end - window_start)
-                  for word in missing - generic}
-        around = {word: distance for word, distance in around.items() if distance is not None}
+        matched = form_words & same
+        missing = form_words - matched
+        if (len(matched) + len(missing - generic)) / len(form_words) < MIN_COVERAGE:
+            continue
+        for word in missing - generic:
+            if word not in distances:
+                distances[word] = _distance(nearby, word, start - window_start, end - window_start)
+        around = {word: distances[word] for word in missing - generic if distances[word] is not None}
         if not matched - generic:
             # a name of generic words only is the listed one whose other words the text around
             # names ("the Mutual Defense Treaty" near "the Philippines"), or one spelt exactly
             if missing - generic - set(around) or (not around and missing):
                 continue
-        coverage = (len(matched) + len(around)) / len(set(form_words))
+        coverage = (len(matched) + len(around)) / len(form_words)
         if coverage >= MIN_COVERAGE:
             fit = (coverage, -max(around.values(), default=0))
             fits[treaty] = max(fit, fits.get(treaty, fit))

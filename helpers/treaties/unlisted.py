@@ -10,7 +10,9 @@ of a listed instrument is an instrument when the evidence adds up to EVIDENCE_NE
   instrument by itself ("Agreement", "Treaty", "Accord", "Pact"), a convention or protocol
   "on" or "for" something, a "Memorandum of Understanding": 1;
 - around it (its sentence and the next): a treaty verb ("signed", "ratified", "negotiating",
-  "implementation", "into force"): 1; a party named outside the name, or "between": 1.
+  "implementation", "into force"): 1; a party named outside the name, or "between": 1;
+- minus 1 for a two-word name without a party that opens a sentence ("Trade Agreement"
+  there may be a common noun phrase capitalised by its position).
 
 It is never one when a word of its name says it is something else ("Democratic National
 Convention", "Internet Protocol", "Material Support Statute": data/treaty_names.csv), when

@@ -110,6 +110,8 @@ def _treaty_sets(results: dict) -> list[str]:
 
 def _treaty_status(figures: dict) -> str:
     status = figures.get("status", "")
+    if "scored_before" in figures:  # a set scored again since, with nothing tuned on it
+        return f"{status}, before {figures['scored_before']}"
     return f"{status}, before the fixes it prompted" if "superseded_by" in figures else status
 
 
@@ -136,11 +138,20 @@ def treaty_recall_by_coverage(results: dict) -> pd.DataFrame:
                                        "recall"]).round(3)
 
 
+def treaty_unlisted_found(results: dict) -> pd.DataFrame:
+    """Per set with instruments outside the treaty list: how many of them are found at least once."""
+    rows = [{"split": split, "status": _treaty_status(results[split]), "instruments outside the list": found["total"],
+             "found at least once": found["found"], "share": found["share"]}
+            for split in _treaty_sets(results) if (found := results[split].get("unlisted_instruments_found"))]
+    return pd.DataFrame(rows, columns=["split", "status", "instruments outside the list", "found at least once",
+                                       "share"])
+
+
 def _clean_treaty_set(results: dict) -> str:
     """The set whose figure describes the extractor as it is: a held-out set not superseded,
     else the dev set."""
-    clean = [split for split in _treaty_sets(results)
-             if results[split].get("status") == "held-out" and "superseded_by" not in results[split]]
+    clean = [split for split in _treaty_sets(results) if results[split].get("status") == "held-out"
+             and "superseded_by" not in results[split] and "scored_before" not in results[split]]
     return clean[0] if clean else "dev"
 
 
@@ -241,9 +252,11 @@ def _readable(value: float) -> str:
 
 
 def treaty_errors(results: dict, limit: int = 4) -> pd.DataFrame:
-    """Missed or wrongly linked treaty references, up to `limit` from each set with its status."""
+    """Missed or wrongly linked treaty references, up to `limit` from each tuning or seen set with
+    its status; a held-out set's errors are not shown, so that nobody tunes on them."""
     rows = [{"split": split, "status": _treaty_status(results[split]), **error}
-            for split in _treaty_sets(results) for error in results[split].get("errors", [])[:limit]]
+            for split in _treaty_sets(results) if results[split].get("status") != "held-out"
+            for error in results[split].get("errors", [])[:limit]]
     return pd.DataFrame(rows, columns=["split", "status", "path", "start_char", "end_char",
                                        "gold", "predicted", "form"])
 
@@ -278,8 +291,12 @@ def findings(results: dict[str, dict], seed: Analysis | None = None) -> Findings
         figures = treaties[split]["treaty_and_provision"]
         line = (f"Treaty references ({split}, {treaties[split]['status']}): precision "
                 f"{figures['precision']:.2f}, recall {figures['recall']:.2f}")
-        if listed := treaties[split].get("recall_by_coverage", {}).get("in the list"):
-            line += f" ({listed['recall']:.2f} on instruments in the treaty list)"
+        coverage = treaties[split].get("recall_by_coverage", {})
+        if listed := coverage.get("in the list"):
+            line += f" ({listed['recall']:.2f} on instruments in the treaty list"
+            if outside := coverage.get("not in the list"):
+                line += f", {outside['recall']:.2f} on those outside it"
+            line += ")"
         lines.append(line + ".")
     if sentiment := results.get("sentiment"):
         split = next((s for s in ("rw-test", "rw-dev") if s in sentiment["results"]), None)

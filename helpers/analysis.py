@@ -23,7 +23,7 @@ from helpers.quotes import extract_quotes
 from helpers.sentiment import extract_sentiment
 from helpers.stances import extract_stances
 from helpers.structure import Context, extract_paragraphs, extract_sentences
-from helpers.treaties import extract_treaty_refs
+from helpers.treaties import extract_treaty_refs, finalize_treaty_refs
 from helpers.treaty_texts import save_quoted_wording
 
 # (table, extractor) in the order they run: later extractors may read earlier tables
@@ -40,19 +40,22 @@ EXTRACTORS = (
 )
 TABLE_NAMES = ("articles", "paragraphs", "sentences", "quotes", "entities", "treaty_refs",
                "sentiment", "stances", "problems")
-# Tables renamed once every chunk is done, so that one entity has one name across the corpus.
-FINALIZED = ("entities", "quotes", "sentiment", "stances")
+# Tables renamed once every chunk is done, so that one entity, or one instrument outside the
+# treaty list, has one name across the corpus.
+FINALIZED = ("entities", "quotes", "sentiment", "stances", "treaty_refs")
 
 
 def finalize_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The FINALIZED tables with corpus-wide names: the entities' renaming is applied to the
     quotes' speakers, to the entity level of sentiment and to the stances' speakers and
-    targets, so all four keep agreeing."""
+    targets, so all four keep agreeing; instruments outside the treaty list get one id each."""
     entities, renamed = finalize_names(frames["entities"])
+    treaty_refs = frames.get("treaty_refs", tables.empty("treaty_refs"))
     return {"entities": tables.frame("entities", entities),
             "quotes": tables.frame("quotes", rename_speakers(frames["quotes"], renamed)),
             "sentiment": tables.frame("sentiment", rename_sentiment_units(frames["sentiment"], renamed)),
-            "stances": tables.frame("stances", rename_stances(frames["stances"], renamed))}
+            "stances": tables.frame("stances", rename_stances(frames["stances"], renamed)),
+            "treaty_refs": tables.frame("treaty_refs", finalize_treaty_refs(treaty_refs))}
 
 
 def extract_article(article: dict, doc: Doc, target_method: str | None = None

@@ -37,7 +37,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "treaty_refs": {
         "article_id": STR, "start_char": INT, "end_char": INT, "text": STR, "treaty_id": STR,
-        "treaty": STR, "provision": STR,
+        "treaty": STR, "provision": STR, "listed": BOOL,
     },
     "sentiment": {
         "article_id": STR, "level": STR, "unit": STR, "start_char": NULLABLE_INT,

@@ -16,16 +16,56 @@ OUTSIDE_QUOTES = "(the outlet, outside quotes)"
 
 
 def treaty_summary(treaty_refs: pd.DataFrame) -> pd.DataFrame:
-    """One row per treaty: references, articles citing it, provisions cited; most cited first."""
+    """One row per treaty: whether it is in the treaty list, references, articles citing it,
+    provisions cited; most cited first."""
     if treaty_refs.empty:
-        return pd.DataFrame(columns=["treaty", "treaty_id", "references", "articles", "provisions"])
-    grouped = treaty_refs.groupby(["treaty", "treaty_id"])
+        return pd.DataFrame(columns=["treaty", "treaty_id", "listed", "references", "articles", "provisions"])
+    grouped = treaty_refs.groupby(["treaty", "treaty_id", "listed"])
     summary = pd.DataFrame({
         "references": grouped.size(),
         "articles": grouped["article_id"].nunique(),
         "provisions": grouped["provision"].agg(lambda p: ", ".join(_by_number(p.dropna().unique()))),
     }).reset_index()
     return summary.sort_values(["references", "treaty"], ascending=[False, True]).reset_index(drop=True)
+
+
+def coverage_summary(treaty_refs: pd.DataFrame) -> pd.DataFrame:
+    """Instruments and references in the treaty list and outside it (found by their names)."""
+    rows = []
+    for listed, label in ((True, "in the treaty list"), (False, "outside the list")):
+        part = treaty_refs[treaty_refs["listed"].eq(listed).fillna(False).astype(bool)]
+        rows.append({"instruments": label, "count": part["treaty_id"].nunique(), "references": len(part),
+                     "share of references": round(len(part) / len(treaty_refs), 3) if len(treaty_refs) else 0.0})
+    return pd.DataFrame(rows)
+
+
+def unlisted_instruments(treaty_refs: pd.DataFrame) -> pd.DataFrame:
+    """One row per instrument outside the list: its provisional id and name, references,
+    articles, and the spellings the articles use; most cited first."""
+    columns = ["treaty_id", "treaty", "references", "articles", "spellings"]
+    outside = treaty_refs[treaty_refs["listed"].eq(False).fillna(False).astype(bool)]
+    if outside.empty:
+        return pd.DataFrame(columns=columns)
+    named = outside[outside["text"].str.contains(r"[A-Z]", regex=True)]  # names and acronyms, not "the deal"
+    spellings = named.groupby("treaty_id")["text"].agg(lambda t: " | ".join(sorted(set(t))))
+    grouped = outside.groupby(["treaty_id", "treaty"])
+    table = pd.DataFrame({"references": grouped.size(), "articles": grouped["article_id"].nunique()}).reset_index()
+    table["spellings"] = table["treaty_id"].map(spellings).fillna("")
+    return table.sort_values(["references", "treaty"], ascending=[False, True]).reset_index(drop=True)[columns]
+
+
+def draft_treaty_rows(treaty_refs: pd.DataFrame) -> pd.DataFrame:
+    """Rows for `helpers/data/treaties.csv`, one per instrument outside the list: the id
+    without "unlisted:", the name, the other spellings as aliases; year, organisation and
+    kind to be filled in by hand."""
+    columns = ["treaty_id", "name", "aliases", "year", "organisation", "founds", "articles", "kind", "successor"]
+    outside = unlisted_instruments(treaty_refs)
+    rows = [{"treaty_id": row.treaty_id.removeprefix("unlisted:"), "name": row.treaty,
+             "aliases": "|".join(spelling for spelling in row.spellings.split(" | ")
+                                 if spelling and spelling != row.treaty),
+             "year": "", "organisation": "", "founds": "no", "articles": "", "kind": "", "successor": ""}
+            for row in outside.itertuples()]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def provision_summary(treaty_refs: pd.DataFrame) -> pd.DataFrame:
@@ -135,9 +175,14 @@ def findings(analysis, wording: pd.DataFrame | None = None) -> Findings:
     refs = analysis.treaty_refs
     if refs.empty:
         return Findings([f"No treaty is referred to in the {count(len(analysis.articles), 'article')} "
-                         "of this corpus (only instruments in the treaty list are found)."])
+                         "of this corpus."])
     lines = [f"{count(len(refs), 'treaty reference')} to {count(refs['treaty_id'].nunique(), 'instrument')} "
              f"in {count(refs['article_id'].nunique(), 'article')} of {len(analysis.articles):,}."]
+    outside = coverage_summary(refs).set_index("instruments").loc["outside the list"]
+    if outside["references"]:
+        lines.append(f"{count(outside['references'], 'reference')} ({outside['share of references']:.0%}) "
+                     f"are to {count(outside['count'], 'instrument')} outside the treaty list, found by "
+                     "their names.")
     top = treaty_summary(refs).iloc[0]
     lines.append(f"Most cited: {top['treaty']} ({count(top['references'], 'reference')} in "
                  f"{count(top['articles'], 'article')}).")

@@ -83,7 +83,17 @@ def test_the_treaty_headline_separates_what_the_list_lacks_from_what_the_rules_m
     held_out["heldout2"]["recall_by_coverage"] = {"in the list": {"recall": 0.81},
                                                   "not in the list": {"recall": 0.0}}
     [line] = accuracy.findings({"treaties": held_out})
-    assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list).")
+    assert line.endswith("recall 0.80 (0.81 on instruments in the treaty list, 0.00 on those outside it).")
+
+
+def test_the_share_of_instruments_outside_the_list_found_and_no_held_out_errors():
+    sets = treaty_results(dev2="tuning", heldout2="held-out")
+    sets["dev2"]["unlisted_instruments_found"] = {"found": 18, "total": 19, "share": 0.947}
+    sets["heldout2"]["errors"] = [{"path": "p", "start_char": 0, "end_char": 1, "gold": "x",
+                                   "predicted": None, "form": "name"}]
+    table = accuracy.treaty_unlisted_found(sets)
+    assert table[["split", "found at least once", "share"]].values.tolist() == [["dev2", 18, 0.947]]
+    assert accuracy.treaty_errors(sets).empty
 
 
 def test_treaty_recall_by_coverage_has_a_row_per_set_and_group():
@@ -121,3 +131,12 @@ def test_identity_figures_put_the_blind_set_beside_the_tuning_sets(results):
     errors = accuracy.identity_errors(results["identity"])
     assert set(errors["table"]) == {"quotes", "entities"} and errors["expected"].notna().all()
     assert any(line.startswith("Who is who, on a set annotated blind") for line in accuracy.findings(results))
+
+
+def test_a_held_out_set_scored_again_keeps_its_earlier_figure_apart():
+    sets = treaty_results(dev="tuning", heldout2="held-out")
+    sets["heldout2_before_issue_16"] = {**treaty_results(x="held-out")["x"], "scored_before": "issue 16"}
+    statuses = dict(zip(*[accuracy.treaty_figures(sets)[c] for c in ("split", "status")]))
+    assert statuses["heldout2_before_issue_16"] == "held-out, before issue 16"
+    [line] = accuracy.findings({"treaties": sets})
+    assert line.startswith("Treaty references (heldout2, held-out)")

@@ -251,7 +251,8 @@ def test_treaty_report_tables(seed_analysis):
     assert summary.iloc[0]["treaty_id"] == "north-atlantic-treaty"
     kwic = treaty_report.keyword_in_context(seed_analysis.treaty_refs, seed_analysis.articles, width=20)
     assert kwic.iloc[0]["reference"] == "Article 5 of the North Atlantic Treaty"
-    assert len(kwic.iloc[0]["left"]) == 20
+    left = kwic.iloc[0]["left"]
+    assert left.startswith("… ") and len(left) <= 20 + len("… ") and left.endswith("referring to ")
     invokers = treaty_report.invoker_summary(seed_analysis.treaty_refs, seed_analysis.quotes)
     assert set(invokers.columns) == {"speaker", "treaty", "provision", "references"}
 

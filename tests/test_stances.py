@@ -35,6 +35,16 @@ def test_seed_stances_follow_the_issue(seed_analysis, seed_text):
     assert "Polish" in by_target(table, "q012")
 
 
+def test_the_accurate_path_judges_stances_with_the_stance_model(nlp):
+    text = ("Talks collapse\n\n"
+            "“Freedonia has lied to us and betrayed every promise it made,” the minister Ana Ruiz said.")
+    found = {method: analyse_text(text, nlp, target_method=method)["stances"]
+             for method in ("target-lr", "target-minilm")}
+    assert [row["method"] for row in found["target-lr"]] == ["target-lr"]
+    [row] = found["target-minilm"]
+    assert (row["method"], row["target"], row["label"]) == ("stance-minilm", "Freedonia", "negative")
+
+
 def test_every_target_lies_inside_its_statement(seed_analysis):
     quotes = seed_analysis.quotes.set_index("quote_id")
     for row in seed_analysis.stances.itertuples():

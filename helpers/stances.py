@@ -16,7 +16,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from helpers.display import Findings, signed
+from helpers.display import Findings, count, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
 from helpers.quotes import find_pieces, quoted_tokens
 from helpers.sentiment import FAST_TARGET_METHOD, LABELS, STANCE_METHOD, load_target_model, score_mentions
@@ -196,14 +196,14 @@ def findings(analysis) -> Findings:
         return Findings(["No statement in this corpus names someone it speaks about, so there is no stance to report."])
     named = stances.dropna(subset=["speaker_name"])
     counts = stances["label"].value_counts()
-    lines = [f"{len(stances)} stances in {stances['quote_id'].nunique()} statements "
-             f"({', '.join(f'{int(counts.get(label, 0))} {label}' for label in LABELS)}); "
-             f"{len(named)} of them by a named speaker."]
+    lines = [f"{count(len(stances), 'stance')} in {count(stances['quote_id'].nunique(), 'statement')} "
+             f"({', '.join(f'{int(counts.get(label, 0)):,} {label}' for label in LABELS)}); "
+             f"{len(named):,} of them by a named speaker."]
     for side in ("negative", "positive"):
         pairs = extreme_pairs(analysis, side, limit=1)
         if not pairs.empty:
             row = pairs.iloc[0]
-            lines.append(f"Most {side}: {row.speaker} about {row.target} ({row.statements} statement(s), "
-                         f"{row.negative} negative, {row.positive} positive; balance {signed(row.balance)}, "
+            lines.append(f"Most {side}: {row.speaker} about {row.target} ({count(row.statements, 'statement')}, "
+                         f"{row.negative:,} negative, {row.positive:,} positive; balance {signed(row.balance)}, "
                          f"95% interval {signed(row.low)} to {signed(row.high)}).")
     return Findings(lines)

@@ -24,7 +24,7 @@ from IPython.display import display
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from helpers.display import clip_at_word, note, period_frequency
+from helpers.display import clip_at_word, note, period_frequency, signed
 
 FIGURE_WIDTH = 5.0  # inches
 DPI = 100
@@ -386,7 +386,7 @@ def stance_heatmap(matrix: pd.DataFrame, title: str = "Balance of each speaker t
                   rotation=50, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(matrix.index)), [_short(i, 22) for i in matrix.index])
     for (row, column), value in pd.DataFrame(values).stack().dropna().items():
-        ax.text(column, row, f"{value:+.1f}", ha="center", va="center",
+        ax.text(column, row, signed(value, 1) if round(value, 1) else "0", ha="center", va="center",
                 color="white" if abs(value) > 0.6 else "#111827")
     _title(ax, title)
     ax.spines[:].set_visible(False)

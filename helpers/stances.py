@@ -155,10 +155,11 @@ def _strongest_statement(analysis, speaker: str, target: str, side: str) -> str:
     return quote["text"]
 
 
-def stance_matrix(analysis, speakers: int = 8, targets: int = 8) -> pd.DataFrame:
+def stance_matrix(analysis, speakers: int = 8, targets: int = 5) -> pd.DataFrame:
     """The balance of each of the most quoted speakers towards each of the most spoken-about
     targets (rows and columns ordered by statements; blank where a speaker never speaks of
-    the target); the other speakers and targets are summed into one last row and column."""
+    the target); the other speakers and targets are summed into one last row and column.
+    Six columns are as many as a figure's labels leave room for at 13 points on a phone."""
     pairs = stance_pairs(analysis)
     if pairs.empty:
         return pd.DataFrame()

@@ -148,11 +148,11 @@ def treaty_unlisted_found(results: dict) -> pd.DataFrame:
 
 
 def _clean_treaty_set(results: dict) -> str:
-    """The set whose figure describes the extractor as it is: a held-out set not superseded,
-    else the dev set."""
+    """The set whose figure describes the extractor as it is: the latest held-out set not
+    superseded, else the dev set."""
     clean = [split for split in _treaty_sets(results) if results[split].get("status") == "held-out"
              and "superseded_by" not in results[split] and "scored_before" not in results[split]]
-    return clean[0] if clean else "dev"
+    return clean[-1] if clean else "dev"
 
 
 def sentiment_figures(results: dict) -> pd.DataFrame:

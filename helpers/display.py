@@ -44,7 +44,7 @@ TABLE_CSS = """<style>
 .nh-wrap table.nh-table{border-collapse:collapse;table-layout:auto;margin:0;font-size:.85rem;line-height:1.35;border:none}
 .nh-caption{margin:.8rem 0 0;font-size:.85rem;color:#1f2933}.nh-caption .nh-title{font-weight:600}
 .nh-caption .nh-count{color:#52606d}
-.nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal}
+.nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal;overflow-wrap:normal}
 .nh-wrap .nh-table td{text-align:left;vertical-align:top;padding:.3rem .55rem;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word;max-width:36em}
 .nh-wrap .nh-table tbody tr:nth-child(odd){background:rgba(31,41,51,.035)}.nh-wrap .nh-table tbody tr:hover{background:rgba(59,110,168,.08)}
 .nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
@@ -210,7 +210,9 @@ def signed(value: float, decimals: int = 2) -> str:
 
 def _number(value: float, decimals: int, signed: bool) -> str:
     """A float with thousands separators; scores carry their sign and a true minus."""
-    text = f"{value:+,.{decimals}f}" if signed and round(value, decimals) != 0 else f"{value:,.{decimals}f}"
+    if round(value, decimals) == 0:
+        return f"{0:.{decimals}f}"  # never "−0.00"
+    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
     return text.replace("-", "−")
 
 

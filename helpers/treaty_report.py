@@ -180,8 +180,8 @@ def findings(analysis, wording: pd.DataFrame | None = None) -> Findings:
              f"in {count(refs['article_id'].nunique(), 'article')} of {len(analysis.articles):,}."]
     outside = coverage_summary(refs).set_index("instruments").loc["outside the list"]
     if outside["references"]:
-        lines.append(f"{count(outside['references'], 'reference')} ({outside['share of references']:.0%}) "
-                     f"are to {count(outside['count'], 'instrument')} outside the treaty list, found by "
+        lines.append(f"{count(int(outside['references']), 'reference')} ({outside['share of references']:.0%}) "
+                     f"are to {count(int(outside['count']), 'instrument')} outside the treaty list, found by "
                      "their names.")
     top = treaty_summary(refs).iloc[0]
     lines.append(f"Most cited: {top['treaty']} ({count(top['references'], 'reference')} in "

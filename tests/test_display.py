@@ -76,3 +76,11 @@ def test_plain_text_fallback_has_no_python_repr():
     frame = pd.DataFrame({"name": ["Ann"], "share": [np.nan]})
     text = repr(table(frame, "Shares", what="names"))
     assert text.startswith("Shares (1 name)") and "NaN" not in text
+
+
+def test_a_score_that_rounds_to_zero_is_written_without_a_sign():
+    from helpers.display import signed
+
+    assert [signed(-0.001), signed(0.004), signed(-0.3, 1), signed(0.26)] == ["0.00", "0.00", "−0.3", "+0.26"]
+    shown = str(table(pd.DataFrame({"speaker": ["A", "B"], "score": [-0.001, -0.2]}), "Scores")._repr_html_())
+    assert "−0.00" not in shown and "−0.20" in shown

@@ -129,7 +129,8 @@ class _Column:
 
     def __init__(self, name, values: pd.Series, label: str | None, decimals: int | None, clip: int):
         self.name, self.label, self.values, self.clip = str(name), _label(name, label), values, clip
-        self.kind = _kind(self.name, values)
+        explicit = decimals is not None and pd.api.types.is_float_dtype(values.dtype)
+        self.kind = "float" if explicit else _kind(self.name, values)
         self.decimals = decimals if decimals is not None else _auto_decimals(values) if self.kind == "float" else 0
         self.text_width = (self.kind == "text" and values.dropna().astype(str).str.len().mean() > 30)
 
@@ -162,7 +163,7 @@ class _Column:
         if self.kind == "bool":
             return ("yes" if value else "no"), None
         if self.kind == "int":
-            return f"{int(value):,}", None
+            return f"{int(value):,}".replace("-", "−"), None
         if self.kind == "float":
             return _number(float(value), self.decimals, _signed(self.name)), None
         if self.kind == "date":

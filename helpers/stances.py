@@ -85,13 +85,14 @@ def _row(context: Context, quote: dict, target: str, mentions: list[tuple[Refere
 
 def _evidence(context: Context, mentions: list[tuple[Reference, dict]]) -> str:
     """The words outside the target's mentions that pushed hardest, strongest first:
-    "destroying −0.84, freezing −0.31"."""
+    "destroying −0.84, freezing −0.31". Function words ("the", "to") are left out: their
+    contextual vectors carry weight, but a reader cannot check them as evidence."""
     doc = context.doc
     inside = {token.i for ref, _ in mentions for token in doc.char_span(ref.start, ref.end, alignment_mode="expand") or ()}
     pushes: dict[str, float] = defaultdict(float)  # a word written twice pushes once, by its sum
     for _, result in mentions:
         for token, weight in result.get("weights", {}).items():
-            if token not in inside and not doc[token].is_punct:
+            if token not in inside and not (doc[token].is_punct or doc[token].is_stop):
                 pushes[doc[token].text] += weight / len(mentions)
     strongest = sorted(((word, weight) for word, weight in pushes.items() if abs(weight) >= EVIDENCE_MIN_WEIGHT),
                        key=lambda item: (-abs(item[1]), item[0]))[:EVIDENCE_WORDS]
@@ -100,6 +101,16 @@ def _evidence(context: Context, mentions: list[tuple[Reference, dict]]) -> str:
 
 # --------------------------------------------------------------------------------------
 # Summaries for the notebook (tables in, tables out)
+
+UNNAMED_SPEAKER = "(speaker not named)"
+
+
+def stance_table(analysis) -> pd.DataFrame:
+    """The stances as a reader scans them: speaker, target, label, score and evidence, by
+    article and position; a quote whose speaker is not named says so."""
+    shown = analysis.stances[["speaker_name", "target", "target_type", "label", "score", "evidence", "article_id"]]
+    return shown.assign(speaker_name=shown["speaker_name"].astype(object).fillna(UNNAMED_SPEAKER))
+
 
 def stance_pairs(analysis, min_statements: int = 1) -> pd.DataFrame:
     """One row per (named speaker, target): how many statements, how many of each label, and

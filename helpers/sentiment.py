@@ -33,7 +33,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -577,11 +577,15 @@ NOT_JUDGED = {"label": "neutral", "score": 0.0, "probabilities": (0.0, 1.0, 0.0)
 
 
 def score_mentions(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]],
-                   method: str = ACCURATE_TARGET_METHOD, explain: bool = False) -> list[list[dict]]:
+                   method: str = ACCURATE_TARGET_METHOD, explain: bool = False,
+                   rows_of: Callable[[list[Span], str], list[np.ndarray]] = sentence_rows
+                   ) -> list[list[dict]]:
     """Label, score (P(positive) - P(negative)), probabilities and flag for each (start,
     end) mention of each parsed doc; the word vectors of all their sentences are computed
-    together (the encoder runs fastest on batches). `explain` adds `weights`, token index ->
-    push towards positive (as `explain_mention` gives them)."""
+    together (the encoder runs fastest on batches), by `rows_of` (an article's extractors
+    pass `Context.sentence_rows`, which computes each sentence once for all of them).
+    `explain` adds `weights`, token index -> push towards positive (as `explain_mention`
+    gives them)."""
     model = load_target_model(method)
     mentions = [[mention_span(doc, start, end) for start, end in spans] for doc, spans in items]
     flags = [["empty" if span is None else text_flag(span.sent.text) for span in spans]
@@ -591,7 +595,7 @@ def score_mentions(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]],
         for span, flag in zip(spans, doc_flags):
             if not flag:
                 sentences.setdefault((number, span.sent.start), span.sent)
-    rows = dict(zip(sentences, sentence_rows(list(sentences.values()), model.vector_source)))
+    rows = dict(zip(sentences, rows_of(list(sentences.values()), model.vector_source)))
     scored = []
     for number, (spans, doc_flags) in enumerate(zip(mentions, flags)):
         doc_rows = []
@@ -772,7 +776,7 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
     names = sorted(mentions)
     in_order = iter(score_mentions([(context.doc, [(e["start_char"], e["end_char"])
                                                    for name in names for e in mentions[name]])],
-                                   model.method)[0])
+                                   model.method, rows_of=context.sentence_rows)[0])
     rows = []
     for name in names:
         entities = mentions[name]

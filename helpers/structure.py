@@ -59,7 +59,7 @@ class Context:
         """`sentiment.sentence_rows` for sentences of this article, each computed once per
         article: sentiment towards entities and the stances read the vectors of many of the
         same sentences, and the contextual ones are the dearest step of an analysis."""
-        from helpers.sentiment import sentence_rows  # sentiment reads this module
+        from helpers.word_vectors import sentence_rows  # here: importing this module stays light
 
         known = self.memo.setdefault(("sentence_rows", source), {})
         missing = list({(s.start, s.end): s for s in sentences if (s.start, s.end) not in known}.values())

@@ -45,6 +45,7 @@ NAME = f"all-MiniLM-L6-v2 (first {LAYERS} layers)"
 MAX_PIECES = 510  # 512 positions, less [CLS] and [SEP]; longer sentences go in windows
 CHUNK_PIECES = 4096  # word pieces encoded together (the dense layers' rows)
 ATTENTION_CELLS = 2**16  # (query, key) pairs per head in one attention product
+PARALLEL_PIECES = 2048  # chunks this large may use every BLAS thread
 
 
 class EncoderMissing(ModelError):
@@ -146,27 +147,28 @@ class MiniLM:
         dense layers (each row's numbers do not depend on the other rows), and attention
         runs over each list's own pieces, lists of one length together. So a sentence gets
         the same numbers in any company, and no work is spent on padding."""
-        # One BLAS thread: on two cores shared with a parser, other workers or other users,
-        # OpenBLAS's second thread mostly waits for a core. Measured here, a (300 x 384) @
-        # (384 x 1536) product ran at 92 GFLOP/s on one thread and 40 on two, and one
-        # sentence's products at a quarter of the speed.
-        with _blas().limit(limits=1, user_api="blas"):
-            return self._hidden_states(batch)
-
-    def _hidden_states(self, batch: Sequence[Sequence[int]]) -> list[np.ndarray]:
         order = sorted(range(len(batch)), key=lambda n: len(batch[n]))
         states: list[np.ndarray] = [np.empty(0)] * len(batch)
         chunk: list[int] = []
         size = 0
         for number in order:  # a bounded number of pieces at a time, to bound memory
             if chunk and size + len(batch[number]) + 2 > CHUNK_PIECES:
-                self._encode_chunk(batch, chunk, states)
+                self._threaded_chunk(batch, chunk, states, size)
                 chunk, size = [], 0
             chunk.append(number)
             size += len(batch[number]) + 2
         if chunk:
-            self._encode_chunk(batch, chunk, states)
+            self._threaded_chunk(batch, chunk, states, size)
         return states
+
+    def _threaded_chunk(self, batch: Sequence[Sequence[int]], numbers: list[int],
+                        states: list[np.ndarray], size: int) -> None:
+        # Fewer pieces than PARALLEL_PIECES run on one BLAS thread: on two cores shared with a
+        # parser, other workers or other users, OpenBLAS's second thread mostly waits for a
+        # core on small products. Measured here under load, (300 x 384) @ (384 x 1536) ran at
+        # 92 GFLOP/s on one thread and 40 on two; at 3,000 rows two threads were no slower.
+        with _blas().limit(limits=1 if size < PARALLEL_PIECES else None, user_api="blas"):
+            self._encode_chunk(batch, numbers, states)
 
     def _encode_chunk(self, batch: Sequence[Sequence[int]], numbers: list[int],
                       states: list[np.ndarray]) -> None:

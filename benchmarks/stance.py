@@ -7,8 +7,9 @@ STANCE_GUIDELINES.md): one row per (statement, target) with the statement's span
 speaker, the target's mention inside it, the target's canonical name and the stance
 (`none` rows: a statement with no target).
 - `dev`: `stance_dev.csv` (PolNeAR train), looked at while tuning.
-- `blind`: `stance_blind.csv` (PolNeAR dev and BBC politics), annotated by a helper who never
-  saw the extractor's output; scored once, on the final code.
+- `blind`: `stance_blind_polnear.csv` (PolNeAR dev) and `stance_blind_bbc.csv` (BBC
+  politics), annotated by a helper who never saw the extractor's output; scored once, on the
+  final code.
 
 Two ways in, side by side:
 - `given statements`: the stance step run on the annotated statements with the annotated
@@ -20,7 +21,7 @@ Targets: a predicted target matches a gold one of the same statement when their 
 equal (without case, full stops, a leading "the"; known aliases mapped to one name), or when
 its mention overlaps the gold mention and that mention is a name (not a pronoun). Precision
 and recall over (statement, target) pairs. Stance: macro-F1 over matched pairs, for each
-target model and two baselines on the same pairs: the statement's overall tone (VADER) given
+stance model (`target-lr` on the fast path, `stance-minilm` on the accurate one) and two baselines on the same pairs: the statement's overall tone (VADER) given
 to every target in it, and always neutral. Cost: the stance step's time as a share of
 `nlp.pipe` parse time on the same articles, in one run (the run's default target model).
 Writes `results/stance.json` (the set's figures under its name).
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 ANNOTATIONS = ROOT / "benchmarks" / "annotations"
 RESULTS = ROOT / "benchmarks" / "results" / "stance.json"
-SETS = {"dev": "stance_dev.csv", "blind": "stance_blind.csv"}
+SETS = {"dev": ("stance_dev.csv",), "blind": ("stance_blind_polnear.csv", "stance_blind_bbc.csv")}
 COVERED_SHARE = 0.3
 LABELS = ("negative", "neutral", "positive")
 PRONOUNS = {"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "it", "its"}
@@ -54,13 +55,13 @@ def main() -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="dev")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors of each kind")
     args = parser.parse_args()
-    source = ANNOTATIONS / SETS[args.set]
-    if not SHARED.exists() or not source.exists():
-        print(f"skipped: needs ../shared and {source.relative_to(ROOT)}")
+    sources = [ANNOTATIONS / name for name in SETS[args.set]]
+    if not SHARED.exists() or not all(source.exists() for source in sources):
+        print(f"skipped: needs ../shared and {', '.join(str(s.relative_to(ROOT)) for s in sources)}")
         return 0
-    gold = read_annotations(source)
+    gold = [row for source in sources for row in read_annotations(source)]
     figures = score(gold, args.errors)
-    figures["annotations"] = source.name
+    figures["annotations"] = [source.name for source in sources]
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[args.set] = figures
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +256,7 @@ def _round(value):
 
 
 def score(gold: list[dict], show_errors: int) -> dict:
-    from helpers.sentiment import ACCURATE_TARGET_METHOD, FAST_TARGET_METHOD
+    from helpers.sentiment import ACCURATE_TARGET_METHOD, FAST_TARGET_METHOD, STANCE_METHOD
 
     methods = (FAST_TARGET_METHOD, ACCURATE_TARGET_METHOD)
     gold_by_statement = defaultdict(list)
@@ -271,13 +272,13 @@ def score(gold: list[dict], show_errors: int) -> dict:
                "cost": result["cost"], "given_statements": {}}
     for method in methods:
         predicted = stances_on_gold(result, gold_by_statement, method)
-        figures["given_statements"][method] = evaluate(gold_by_statement, predicted, texts, tones)
+        figures["given_statements"][STANCE_METHOD[method]] = evaluate(gold_by_statement, predicted, texts, tones)
     predicted, covered = stances_end_to_end(result, gold_by_statement)
     figures["end_to_end"] = {"statements_found": covered,
                              "statement_recall": round(covered / len(gold_by_statement), 3),
                              **evaluate(gold_by_statement, predicted, texts, tones)}
     if show_errors:
-        for kind, rows in figures["given_statements"][FAST_TARGET_METHOD]["errors"].items():
+        for kind, rows in figures["given_statements"][STANCE_METHOD[FAST_TARGET_METHOD]]["errors"].items():
             print(f"== {kind} ({len(rows)})")
             for row in rows[:show_errors]:
                 key = row[0]

@@ -148,11 +148,11 @@ def treaty_unlisted_found(results: dict) -> pd.DataFrame:
 
 
 def _clean_treaty_set(results: dict) -> str:
-    """The set whose figure describes the extractor as it is: a held-out set not superseded,
-    else the dev set."""
+    """The set whose figure describes the extractor as it is: the latest held-out set not
+    superseded, else the dev set."""
     clean = [split for split in _treaty_sets(results) if results[split].get("status") == "held-out"
              and "superseded_by" not in results[split] and "scored_before" not in results[split]]
-    return clean[0] if clean else "dev"
+    return clean[-1] if clean else "dev"
 
 
 def sentiment_figures(results: dict) -> pd.DataFrame:
@@ -179,6 +179,27 @@ def sentiment_figures(results: dict) -> pd.DataFrame:
             rows.append({"split": f"train, {cv['folds']}-fold cross-validation", "method": method,
                          "targets": None, "macro-F1": cv["macro_f1_mean"], "accuracy": cv["accuracy_mean"]})
     return pd.DataFrame(rows).round(3)
+
+
+STANCE_STATUS = {"dev": "dev (tuned on)", "blind": "annotated blind, scored once"}
+
+
+def stance_figures(results: dict) -> pd.DataFrame:
+    """Per stance set and way in (the annotated statements given, or the quotes step's own),
+    how well targets are found and how well the stance towards each is judged, beside two
+    baselines: the statement's tone given to every target, and always neutral."""
+    rows = []
+    for name in [s for s in ("dev", "blind") if s in results]:
+        figures = results[name]
+        stages = [(f"given statements, {method}", part) for method, part in figures["given_statements"].items()]
+        stages.append(("end to end", figures["end_to_end"]))
+        for stage, part in stages:
+            macro = part["stance_macro_f1"]
+            rows.append({"set": name, "status": STANCE_STATUS[name], "statements": stage,
+                         "target precision": part["target_precision"], "target recall": part["target_recall"],
+                         "stance macro-F1": macro["model"], "statement tone": macro["statement-tone"],
+                         "always neutral": macro["always-neutral"]})
+    return pd.DataFrame(rows)
 
 
 def entity_figures(results: dict) -> pd.DataFrame:
@@ -314,6 +335,14 @@ def findings(results: dict[str, dict], seed: Analysis | None = None) -> Findings
     elif entities := results.get("entities"):
         lines.append(f"Entities: {entities['joined_after_corpus_finalizer_share']:.0%} of surname-only "
                      f"mentions joined to a full name on {entities['corpus']}.")
+    if stance := results.get("stance"):
+        name = "blind" if "blind" in stance else "dev"
+        best = max(stance[name]["given_statements"].items(), key=lambda item: item[1]["stance_macro_f1"]["model"])
+        lines.append(f"Stances ({STANCE_STATUS[name]}): targets found with precision "
+                     f"{best[1]['target_precision']:.2f} and recall {best[1]['target_recall']:.2f} in annotated "
+                     f"statements; the stance towards each judged with macro-F1 "
+                     f"{best[1]['stance_macro_f1']['model']:.2f} ({best[0]}; the statement's tone scores "
+                     f"{best[1]['stance_macro_f1']['statement-tone']:.2f}).")
     if speed := results.get("throughput"):
         lines.append(f"Speed: the whole analysis runs at {speed['ratios']['analysis_vs_bare_spacy']:.0%} "
                      "of bare spaCy's throughput.")

@@ -34,6 +34,8 @@ PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a
 CLIP = 90  # characters of text shown in a cell before it is clipped at a word
 ID_CLIP = 18  # identifiers longer than this show their start and end
 HEADER_CLIP = 24  # characters of a column heading
+# How every table names the speaker of a quote the article does not attribute.
+UNKNOWN_SPEAKER = "(unknown speaker)"
 CARDS_FROM = 3  # columns from which a table becomes one card per row on a phone
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 # Sent with every table, so JupyterLab and the rendered report look the same; `.nh-wrap`
@@ -44,7 +46,7 @@ TABLE_CSS = """<style>
 .nh-wrap table.nh-table{border-collapse:collapse;table-layout:auto;margin:0;font-size:.85rem;line-height:1.35;border:none}
 .nh-caption{margin:.8rem 0 0;font-size:.85rem;color:#1f2933}.nh-caption .nh-title{font-weight:600}
 .nh-caption .nh-count{color:#52606d}
-.nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal}
+.nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal;overflow-wrap:normal}
 .nh-wrap .nh-table td{text-align:left;vertical-align:top;padding:.3rem .55rem;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word;max-width:36em}
 .nh-wrap .nh-table tbody tr:nth-child(odd){background:rgba(31,41,51,.035)}.nh-wrap .nh-table tbody tr:hover{background:rgba(59,110,168,.08)}
 .nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
@@ -129,7 +131,8 @@ class _Column:
 
     def __init__(self, name, values: pd.Series, label: str | None, decimals: int | None, clip: int):
         self.name, self.label, self.values, self.clip = str(name), _label(name, label), values, clip
-        self.kind = _kind(self.name, values)
+        explicit = decimals is not None and pd.api.types.is_float_dtype(values.dtype)
+        self.kind = "float" if explicit else _kind(self.name, values)
         self.decimals = decimals if decimals is not None else _auto_decimals(values) if self.kind == "float" else 0
         self.text_width = (self.kind == "text" and values.dropna().astype(str).str.len().mean() > 30)
 
@@ -162,7 +165,7 @@ class _Column:
         if self.kind == "bool":
             return ("yes" if value else "no"), None
         if self.kind == "int":
-            return f"{int(value):,}", None
+            return f"{int(value):,}".replace("-", "−"), None
         if self.kind == "float":
             return _number(float(value), self.decimals, _signed(self.name)), None
         if self.kind == "date":
@@ -210,7 +213,9 @@ def signed(value: float, decimals: int = 2) -> str:
 
 def _number(value: float, decimals: int, signed: bool) -> str:
     """A float with thousands separators; scores carry their sign and a true minus."""
-    text = f"{value:+,.{decimals}f}" if signed and round(value, decimals) != 0 else f"{value:,.{decimals}f}"
+    if round(value, decimals) == 0:
+        return f"{0:.{decimals}f}"  # never "−0.00"
+    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
     return text.replace("-", "−")
 
 

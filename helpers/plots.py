@@ -24,7 +24,7 @@ from IPython.display import display
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from helpers.display import clip_at_word, note, period_frequency
+from helpers.display import clip_at_word, note, period_frequency, signed
 
 FIGURE_WIDTH = 5.0  # inches
 DPI = 100
@@ -179,17 +179,24 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, title: str, ax=None):
     if len(linked) < 2:
         _nothing("No two of the most mentioned names share a sentence, so there is no pattern to map.")
         return None
-    ax = _axes(ax, rows=len(linked) + 2)
-    values = linked.to_numpy()
-    ax.imshow(np.where(values > 0, values, np.nan), cmap="Blues", vmin=0, aspect="auto")
-    ax.set_xticks(range(len(linked.columns)), [_short(c, 18) for c in linked.columns], rotation=50,
+    counts = linked.where(linked > 0)
+    peak = counts.max().max()
+    return _labelled_heatmap(_axes(ax, rows=len(linked) + 2), counts, title, "Blues", (0, None),
+                             lambda value: f"{value:,.0f}", lambda value: value > peak / 2)
+
+
+def _labelled_heatmap(ax, frame: pd.DataFrame, title: str, cmap, limits: tuple, label, dark):
+    """`frame` as a heatmap with its index and columns as tick labels and each non-blank
+    cell written as `label(value)`, in white where `dark(value)`."""
+    values = frame.to_numpy(dtype=float)
+    ax.imshow(values, cmap=cmap, vmin=limits[0], vmax=limits[1], aspect="auto")
+    ax.set_xticks(range(len(frame.columns)), [_short(c, 18) for c in frame.columns], rotation=50,
                   ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(len(linked.index)), [_short(i, 22) for i in linked.index])
-    peak = values.max()
+    ax.set_yticks(range(len(frame.index)), [_short(i, 22) for i in frame.index])
     for (row, column), value in np.ndenumerate(values):
-        if value:
-            ax.text(column, row, f"{value:,}", ha="center", va="center",
-                    color="white" if value > peak / 2 else "#111827")
+        if not np.isnan(value):
+            ax.text(column, row, label(value), ha="center", va="center",
+                    color="white" if dark(value) else "#111827")
     _title(ax, title)
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
@@ -213,21 +220,9 @@ def shares_over_time(shares: pd.DataFrame, title: str, ylabel: str = "share of m
 def shares_by_category(shares: pd.DataFrame, title: str, ax=None):
     """A heatmap of shares (%) with categories such as outlets as rows and names as columns
     (from `entities.attention(by="outlet")`), each cell labelled."""
-    ax = _axes(ax, rows=len(shares) + 2)
-    values = shares.to_numpy(dtype=float)
-    ax.imshow(values, cmap="Blues", vmin=0, aspect="auto")
-    ax.set_xticks(range(len(shares.columns)), [_short(c, 18) for c in shares.columns], rotation=50,
-                  ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(len(shares.index)), [_short(i, 22) for i in shares.index])
-    peak = np.nanmax(values) if values.size else 0
-    for (row, column), value in np.ndenumerate(values):
-        if not np.isnan(value):
-            ax.text(column, row, f"{value:.0f}%", ha="center", va="center",
-                    color="white" if value > peak / 2 else "#111827")
-    _title(ax, title)
-    ax.spines[:].set_visible(False)
-    ax.tick_params(length=0)
-    return ax
+    peak = np.nanmax(shares.to_numpy(dtype=float)) if shares.size else 0
+    return _labelled_heatmap(_axes(ax, rows=len(shares) + 2), shares, title, "Blues", (0, None),
+                             lambda value: f"{value:.0f}%", lambda value: value > peak / 2)
 
 
 def _legend_below(ax, entries: int) -> None:
@@ -378,17 +373,6 @@ def _by_total(pairs: pd.DataFrame, column: str) -> list[str]:
 def stance_heatmap(matrix: pd.DataFrame, title: str = "Balance of each speaker towards each target", ax=None):
     """The speaker × target balance table of `stances.stance_matrix` (−1 all negative … 1 all
     positive; blank where the speaker never speaks of the target), each cell labelled."""
-    if ax is None:
-        ax = _axes(rows=len(matrix) + 3)
-    values = matrix.to_numpy(dtype=float)
-    ax.imshow(values, cmap=BALANCE_COLORS, vmin=-1, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(matrix.columns)), [_short(c, 18) for c in matrix.columns],
-                  rotation=50, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(len(matrix.index)), [_short(i, 22) for i in matrix.index])
-    for (row, column), value in pd.DataFrame(values).stack().dropna().items():
-        ax.text(column, row, f"{value:+.1f}", ha="center", va="center",
-                color="white" if abs(value) > 0.6 else "#111827")
-    _title(ax, title)
-    ax.spines[:].set_visible(False)
-    ax.tick_params(length=0)
-    return ax
+    return _labelled_heatmap(_axes(ax, rows=len(matrix) + 3), matrix, title, BALANCE_COLORS, (-1, 1),
+                             lambda value: signed(value, 1) if round(value, 1) else "0",
+                             lambda value: abs(value) > 0.6)

@@ -40,7 +40,8 @@ from helpers.tone import LEXICON_METHOD, _mean_tone, text_flag, tone
 from helpers.word_vectors import mention_vectors, sentence_rows
 
 # Names of the modules this one was split into that other code imports from here.
-from helpers.target_model import MODEL_FILES, STANCE_MODELS, TARGET_MODELS, model_path  # noqa: F401, E402
+from helpers.target_model import (MODEL_FILES, STANCE_METHOD, STANCE_MODELS, TARGET_MODELS,  # noqa: F401, E402
+                                  model_path)
 from helpers.tone import LABELS, explain_tone, label_for  # noqa: F401, E402
 from helpers.word_vectors import VECTOR_GROUPS, VECTOR_WINDOW  # noqa: F401, E402
 

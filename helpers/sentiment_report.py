@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from helpers.display import Findings, clip_at_word, count, signed
+from helpers.display import UNKNOWN_SPEAKER, Findings, clip_at_word, count, signed
 from helpers.quotes.tables import most_quoted
 from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, LEXICON_METHOD, explain_target, explain_tone,
                                explanation_html, score_targets_many)
@@ -54,7 +54,7 @@ def speaker_tone(analysis) -> pd.DataFrame:
     quotes = analysis.sentiment[analysis.sentiment["level"] == "quote"]
     joined = quotes.merge(analysis.quotes[["quote_id", "speaker_name"]], left_on="unit",
                           right_on="quote_id", how="left")
-    joined["speaker"] = joined["speaker_name"].fillna("(unknown)")
+    joined["speaker"] = joined["speaker_name"].fillna(UNKNOWN_SPEAKER)
     judged = joined[joined["flag"].isna()]
     grouped = judged.groupby("speaker")
     table = pd.DataFrame({"quotes": grouped.size(), "mean_tone": grouped["score"].mean().round(3)})

@@ -16,10 +16,10 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from helpers.display import Findings, signed
+from helpers.display import UNKNOWN_SPEAKER, Findings, count, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
 from helpers.quotes import find_pieces, quoted_tokens
-from helpers.sentiment import FAST_TARGET_METHOD, LABELS, load_target_model, score_mentions
+from helpers.sentiment import FAST_TARGET_METHOD, LABELS, STANCE_METHOD, load_target_model, score_mentions
 from helpers.structure import Context
 
 # A word's push (log-odds of positive against negative) below this is not evidence.
@@ -42,7 +42,7 @@ def extract_stances(context: Context) -> list[dict]:
             statements.append((quote, found))
     if not statements:
         return []
-    model = load_target_model(context.target_method or FAST_TARGET_METHOD)
+    model = load_target_model(STANCE_METHOD[context.target_method or FAST_TARGET_METHOD])
     spans = [(ref.start, ref.end) for _, found in statements for ref in found]
     judged = iter(score_mentions([(context.doc, spans)], model.method, explain=True,
                                  rows_of=context.sentence_rows)[0])
@@ -86,13 +86,14 @@ def _row(context: Context, quote: dict, target: str, mentions: list[tuple[Refere
 
 def _evidence(context: Context, mentions: list[tuple[Reference, dict]]) -> str:
     """The words outside the target's mentions that pushed hardest, strongest first:
-    "destroying −0.84, freezing −0.31"."""
+    "destroying −0.84, freezing −0.31". Function words ("the", "to") are left out: their
+    contextual vectors carry weight, but a reader cannot check them as evidence."""
     doc = context.doc
     inside = {token.i for ref, _ in mentions for token in doc.char_span(ref.start, ref.end, alignment_mode="expand") or ()}
     pushes: dict[str, float] = defaultdict(float)  # a word written twice pushes once, by its sum
     for _, result in mentions:
         for token, weight in result.get("weights", {}).items():
-            if token not in inside and not doc[token].is_punct:
+            if token not in inside and not (doc[token].is_punct or doc[token].is_stop):
                 pushes[doc[token].text] += weight / len(mentions)
     strongest = sorted(((word, weight) for word, weight in pushes.items() if abs(weight) >= EVIDENCE_MIN_WEIGHT),
                        key=lambda item: (-abs(item[1]), item[0]))[:EVIDENCE_WORDS]
@@ -101,6 +102,13 @@ def _evidence(context: Context, mentions: list[tuple[Reference, dict]]) -> str:
 
 # --------------------------------------------------------------------------------------
 # Summaries for the notebook (tables in, tables out)
+
+def stance_table(analysis) -> pd.DataFrame:
+    """The stances as a reader scans them: speaker, target, label, score and evidence, by
+    article and position; a quote whose speaker is not named says so."""
+    shown = analysis.stances[["speaker_name", "target", "target_type", "label", "score", "evidence", "article_id"]]
+    return shown.assign(speaker_name=shown["speaker_name"].astype(object).fillna(UNKNOWN_SPEAKER))
+
 
 def stance_pairs(analysis, min_statements: int = 1) -> pd.DataFrame:
     """One row per (named speaker, target): how many statements, how many of each label, and
@@ -156,10 +164,11 @@ def _strongest_statement(analysis, speaker: str, target: str, side: str) -> str:
     return quote["text"]
 
 
-def stance_matrix(analysis, speakers: int = 8, targets: int = 8) -> pd.DataFrame:
+def stance_matrix(analysis, speakers: int = 8, targets: int = 5) -> pd.DataFrame:
     """The balance of each of the most quoted speakers towards each of the most spoken-about
     targets (rows and columns ordered by statements; blank where a speaker never speaks of
-    the target); the other speakers and targets are summed into one last row and column."""
+    the target); the other speakers and targets are summed into one last row and column.
+    Six columns are as many as a figure's labels leave room for at 13 points on a phone."""
     pairs = stance_pairs(analysis)
     if pairs.empty:
         return pd.DataFrame()
@@ -197,14 +206,14 @@ def findings(analysis) -> Findings:
         return Findings(["No statement in this corpus names someone it speaks about, so there is no stance to report."])
     named = stances.dropna(subset=["speaker_name"])
     counts = stances["label"].value_counts()
-    lines = [f"{len(stances)} stances in {stances['quote_id'].nunique()} statements "
-             f"({', '.join(f'{int(counts.get(label, 0))} {label}' for label in LABELS)}); "
-             f"{len(named)} of them by a named speaker."]
+    lines = [f"{count(len(stances), 'stance')} in {count(stances['quote_id'].nunique(), 'statement')} "
+             f"({', '.join(f'{int(counts.get(label, 0)):,} {label}' for label in LABELS)}); "
+             f"{len(named):,} of them by a named speaker."]
     for side in ("negative", "positive"):
         pairs = extreme_pairs(analysis, side, limit=1)
         if not pairs.empty:
             row = pairs.iloc[0]
-            lines.append(f"Most {side}: {row.speaker} about {row.target} ({row.statements} statement(s), "
-                         f"{row.negative} negative, {row.positive} positive; balance {signed(row.balance)}, "
+            lines.append(f"Most {side}: {row.speaker} about {row.target} ({count(row.statements, 'statement')}, "
+                         f"{row.negative:,} negative, {row.positive:,} positive; balance {signed(row.balance)}, "
                          f"95% interval {signed(row.low)} to {signed(row.high)}).")
     return Findings(lines)

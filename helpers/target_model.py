@@ -23,8 +23,10 @@ ACCURATE_TARGET_METHOD = "target-minilm"
 TARGET_MODELS = {FAST_TARGET_METHOD: ("target_sentiment.json", "tok2vec"),
                  ACCURATE_TARGET_METHOD: ("target_sentiment_minilm.json", "minilm")}
 # The same kind of model fitted for another question, the speaker's attitude to an entity
-# named in their statement (helpers.stances; scripts/train_stance.py), one per word vectors.
-STANCE_MODELS = {"stance-lr": ("stance_lr.json", "tok2vec"), "stance-minilm": ("stance_minilm.json", "minilm")}
+# named in their statement (helpers.stances; scripts/train_stance.py). Only with MiniLM's
+# vectors did the stance training rows help, so the fast path judges stances with target-lr.
+STANCE_MODELS = {"stance-minilm": ("stance_minilm.json", "minilm")}
+STANCE_METHOD = {FAST_TARGET_METHOD: FAST_TARGET_METHOD, ACCURATE_TARGET_METHOD: "stance-minilm"}
 MODEL_FILES = {**TARGET_MODELS, **STANCE_MODELS}
 
 

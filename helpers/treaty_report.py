@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import pandas as pd
 
-from helpers.display import Findings, count
+from helpers.display import UNKNOWN_SPEAKER, Findings, count
 from helpers.treaty_texts import WORD, _comparable, who_invokes
 
 OUTSIDE_QUOTES = "(the outlet, outside quotes)"
@@ -105,7 +105,7 @@ def invoker_summary(treaty_refs: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataF
     if invokers.empty:
         return pd.DataFrame(columns=["speaker", "treaty", "provision", "references"])
     speaker = invokers["speaker_name"].astype(object).where(invokers["quote_id"].notna(), OUTSIDE_QUOTES)
-    invokers = invokers.assign(speaker=speaker.fillna("(unknown speaker)"),
+    invokers = invokers.assign(speaker=speaker.fillna(UNKNOWN_SPEAKER),
                                provision=invokers["provision"].fillna("(the treaty as a whole)"))
     counts = invokers.groupby(["speaker", "treaty", "provision"]).size().rename("references").reset_index()
     return counts.sort_values(["references", "speaker", "treaty", "provision"],
@@ -180,8 +180,8 @@ def findings(analysis, wording: pd.DataFrame | None = None) -> Findings:
              f"in {count(refs['article_id'].nunique(), 'article')} of {len(analysis.articles):,}."]
     outside = coverage_summary(refs).set_index("instruments").loc["outside the list"]
     if outside["references"]:
-        lines.append(f"{count(outside['references'], 'reference')} ({outside['share of references']:.0%}) "
-                     f"are to {count(outside['count'], 'instrument')} outside the treaty list, found by "
+        lines.append(f"{count(int(outside['references']), 'reference')} ({outside['share of references']:.0%}) "
+                     f"are to {count(int(outside['count']), 'instrument')} outside the treaty list, found by "
                      "their names.")
     top = treaty_summary(refs).iloc[0]
     lines.append(f"Most cited: {top['treaty']} ({count(top['references'], 'reference')} in "

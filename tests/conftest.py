@@ -50,7 +50,8 @@ def seed_text() -> str:
     return SEED_FILE.read_text(encoding="utf-8")
 
 
-def analyse_text(text: str, nlp, article_id: str = "fixture") -> dict[str, list[dict]]:
+def analyse_text(text: str, nlp, article_id: str = "fixture", target_method: str | None = None
+                 ) -> dict[str, list[dict]]:
     """Every extractor's records for a text written in a test (no files, no cache)."""
     from helpers.analysis import extract_article
     from helpers.articles import count_words
@@ -58,7 +59,7 @@ def analyse_text(text: str, nlp, article_id: str = "fixture") -> dict[str, list[
     article = {"article_id": article_id, "title": text.split("\n", 1)[0], "text": text,
                "source_path": f"{article_id}.txt", "date": None, "outlet": None, "url": None,
                "n_words": count_words(text)}
-    found, problems = extract_article(article, nlp(text))
+    found, problems = extract_article(article, nlp(text), target_method=target_method)
     assert not problems, problems
     return found
 

@@ -140,3 +140,13 @@ def test_a_held_out_set_scored_again_keeps_its_earlier_figure_apart():
     assert statuses["heldout2_before_issue_16"] == "held-out, before issue 16"
     [line] = accuracy.findings({"treaties": sets})
     assert line.startswith("Treaty references (heldout2, held-out)")
+
+
+def test_stance_figures_label_dev_and_blind_sets_and_keep_the_baselines(results):
+    stage = results["stance"]["dev"]["given_statements"]
+    figures = accuracy.stance_figures({"dev": results["stance"]["dev"], "blind": results["stance"]["dev"]})
+    assert list(figures["status"].unique()) == ["dev (tuned on)", "annotated blind, scored once"]
+    assert len(figures) == 2 * (len(stage) + 1)
+    assert figures[["stance macro-F1", "statement tone", "always neutral"]].stack().between(0, 1).all()
+    line = next(line for line in accuracy.findings(results) if line.startswith("Stances"))
+    assert "dev (tuned on)" in line or "blind" in line

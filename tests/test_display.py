@@ -76,3 +76,17 @@ def test_plain_text_fallback_has_no_python_repr():
     frame = pd.DataFrame({"name": ["Ann"], "share": [np.nan]})
     text = repr(table(frame, "Shares", what="names"))
     assert text.startswith("Shares (1 name)") and "NaN" not in text
+
+
+def test_a_score_that_rounds_to_zero_is_written_without_a_sign():
+    from helpers.display import signed
+
+    assert [signed(-0.001), signed(0.004), signed(-0.3, 1), signed(0.26)] == ["0.00", "0.00", "−0.3", "+0.26"]
+    shown = str(table(pd.DataFrame({"speaker": ["A", "B"], "score": [-0.001, -0.2]}), "Scores")._repr_html_())
+    assert "−0.00" not in shown and "−0.20" in shown
+
+
+def test_decimals_given_for_a_column_keep_whole_balances_as_decimals():
+    frame = pd.DataFrame({"speaker": ["A", "B"], "Russia": [-1.0, 0.0], "count": [-1.0, 2.0]})
+    shown = str(table(frame, "Balances", decimals={"Russia": 2})._repr_html_())
+    assert "−1.00" in shown and ">−1<" in shown and "-1" not in shown

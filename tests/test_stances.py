@@ -35,6 +35,16 @@ def test_seed_stances_follow_the_issue(seed_analysis, seed_text):
     assert "Polish" in by_target(table, "q012")
 
 
+def test_the_accurate_path_judges_stances_with_the_stance_model(nlp):
+    text = ("Talks collapse\n\n"
+            "“Freedonia has lied to us and betrayed every promise it made,” the minister Ana Ruiz said.")
+    found = {method: analyse_text(text, nlp, target_method=method)["stances"]
+             for method in ("target-lr", "target-minilm")}
+    assert [row["method"] for row in found["target-lr"]] == ["target-lr"]
+    [row] = found["target-minilm"]
+    assert (row["method"], row["target"], row["label"]) == ("stance-minilm", "Freedonia", "negative")
+
+
 def test_every_target_lies_inside_its_statement(seed_analysis):
     quotes = seed_analysis.quotes.set_index("quote_id")
     for row in seed_analysis.stances.itertuples():
@@ -208,3 +218,11 @@ def test_sentiment_and_stances_encode_each_sentence_once(nlp, seed_text, monkeyp
     alone, _ = extract_article(article, doc, "target-minilm")
     assert len(encoded) > len(set(encoded))  # without sharing, some are encoded twice
     assert alone["stances"] == shared["stances"] and alone["sentiment"] == shared["sentiment"]
+
+
+def test_the_reader_table_names_unnamed_speakers_and_evidence_has_no_function_words(seed_analysis):
+    shown = stances.stance_table(seed_analysis)
+    assert shown["speaker_name"].notna().all() and len(shown) == len(seed_analysis.stances)
+    words = {piece.rsplit(" ", 1)[0].lower() for evidence in shown["evidence"] if evidence
+             for piece in evidence.split(", ")}
+    assert words and not words & {"the", "to", "as", "of", "we", "this", "and"}

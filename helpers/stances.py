@@ -44,7 +44,8 @@ def extract_stances(context: Context) -> list[dict]:
         return []
     model = load_target_model(STANCE_METHOD[context.target_method or FAST_TARGET_METHOD])
     spans = [(ref.start, ref.end) for _, found in statements for ref in found]
-    judged = iter(score_mentions([(context.doc, spans)], model.method, explain=True)[0])
+    judged = iter(score_mentions([(context.doc, spans)], model.method, explain=True,
+                                 rows_of=context.sentence_rows)[0])
     rows = []
     for quote, found in statements:
         by_target: dict[str, list[tuple[Reference, dict]]] = defaultdict(list)

@@ -55,6 +55,17 @@ class Context:
     def _found(self) -> dict[str, list[int]]:
         return {}
 
+    def sentence_rows(self, sentences: list[Span], source: str) -> list[numpy.ndarray]:
+        """`sentiment.sentence_rows` for sentences of this article, each computed once per
+        article: sentiment towards entities and the stances read the vectors of many of the
+        same sentences, and the contextual ones are the dearest step of an analysis."""
+        from helpers.word_vectors import sentence_rows  # here: importing this module stays light
+
+        known = self.memo.setdefault(("sentence_rows", source), {})
+        missing = list({(s.start, s.end): s for s in sentences if (s.start, s.end) not in known}.values())
+        known.update(zip(((s.start, s.end) for s in missing), sentence_rows(missing, source)))
+        return [known[s.start, s.end] for s in sentences]
+
     def occurrences(self, phrase: str) -> list[int]:
         """Where `phrase` is written as whole words, in text order. Each phrase is searched
         for once per article: the identity layer asks about the same names for every

@@ -9,7 +9,7 @@ The methods differ only in their word vectors (`sentiment.TARGET_MODELS`): `targ
 
 Data: ../shared/data/newsmtsc/ (NewsMTSC, MIT): flat-rw/train.jsonl, flat-rw/dev.jsonl and
 flat-mt/dev.jsonl. The hyperparameters (C, MIN_COUNT, and VECTOR_SCALE / VECTOR_WINDOW in
-helpers/sentiment.py) were chosen by grouped 5-fold cross-validation on train (the
+helpers/word_vectors.py) were chosen by grouped 5-fold cross-validation on train (the
 sentences of one article, or of one AllSides story, in one fold) together with rw and mt
 dev, never on test. With them fixed, the shipped model is fitted on train + both dev
 sets (their `trained_on`); so its own dev figures are in-sample, and `--cv` reports the
@@ -40,10 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpers.pipeline import DEFAULT_MODEL, load_model, model_id  # noqa: E402
-from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, MODEL_FILES, TARGET_MODELS,  # noqa: E402
-                               VECTOR_GROUPS, VECTOR_SCALE, VECTOR_WINDOW, merged_features,
-                               mention_features, mention_span, mention_vectors, model_path,
-                               parse_for_targets, sentence_rows, vector_features)
+from helpers.mention_features import mention_features  # noqa: E402
+from helpers.sentiment import mention_span, parse_for_targets  # noqa: E402
+from helpers.target_model import (FAST_TARGET_METHOD, MODEL_FILES, TARGET_MODELS,  # noqa: E402
+                                  merged_features, model_path)
+from helpers.tone import LABELS  # noqa: E402
+from helpers.word_vectors import (VECTOR_GROUPS, VECTOR_SCALE, VECTOR_WINDOW,  # noqa: E402
+                                  mention_vectors, sentence_rows, vector_features)
 
 DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
 RESULTS = ROOT / "benchmarks" / "results"

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/train_stance.py                # fit, write helpers/data/stance_minilm.json
     .venv/bin/python scripts/train_stance.py --estimate     # first compare settings on dev
 
-A stance model is the target-sentiment model (`helpers.sentiment.TargetModel`: the same
+A stance model is the target-sentiment model (`helpers.target_model.TargetModel`: the same
 features, the same JSON) fitted for another question: the attitude of a speaker to an
 entity named in their own statement (`helpers.stances`). NewsMTSC (sentiment towards a
 mention, news sentences; train and dev, as scripts/train_sentiment.py reads them) teaches it

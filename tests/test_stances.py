@@ -192,6 +192,34 @@ def test_figures_and_findings_draw_from_the_pairs(small_corpus):
     assert any(line.startswith("Most negative: Ann about Bob") for line in lines)
 
 
+def test_sentiment_and_stances_encode_each_sentence_once(nlp, seed_text, monkeypatch):
+    # Both read the contextual vectors of the sentences they judge; the article's context
+    # computes each sentence once for both, with the same tables as each computing its own.
+    from helpers import encoder, sentiment
+    from helpers.analysis import extract_article
+    from helpers.articles import count_words
+    from helpers.structure import Context
+
+    encoded = []
+    encode = encoder.MiniLM.sentence_rows
+    monkeypatch.setattr(encoder.MiniLM, "sentence_rows",
+                        lambda self, sentences: encoded.extend((s.start, s.end) for s in sentences)
+                        or encode(self, sentences))
+    article = {"article_id": "seed", "title": "seed", "text": seed_text, "source_path": "seed.txt",
+               "date": None, "outlet": None, "url": None, "n_words": count_words(seed_text)}
+    doc = nlp(seed_text)
+    shared, problems = extract_article(article, doc, "target-minilm")
+    assert not problems and shared["stances"]
+    assert "target-minilm" in {row["method"] for row in shared["sentiment"]}
+    assert len(encoded) == len(set(encoded))
+    encoded.clear()
+    monkeypatch.setattr(Context, "sentence_rows", lambda self, sentences, source:
+                        sentiment.sentence_rows(sentences, source))
+    alone, _ = extract_article(article, doc, "target-minilm")
+    assert len(encoded) > len(set(encoded))  # without sharing, some are encoded twice
+    assert alone["stances"] == shared["stances"] and alone["sentiment"] == shared["sentiment"]
+
+
 def test_the_reader_table_names_unnamed_speakers_and_evidence_has_no_function_words(seed_analysis):
     shown = stances.stance_table(seed_analysis)
     assert shown["speaker_name"].notna().all() and len(shown) == len(seed_analysis.stances)

@@ -267,19 +267,13 @@ def analyse(pairs: list[tuple[Path, Path]]):
 def score_split(split: str, limit: int | None) -> dict:
     pairs = gold_files(split)[:limit]
     analysed, parse_seconds, seconds = analyse(pairs)
-    tallies = {variant: {part: Tally() for part in ("direct_quotes", "indirect_only", "all_attributions")}
-               for variant in seconds}
+    tallies = {variant: tally_parts() for variant in seconds}
     textacy_direct, textacy_gave_up = Tally(), 0
     have_textacy = textacy_available()
     for _, text, gold, rules, combined, doc in analysed:
         gold_direct = [g for g in gold if is_direct(g, text)]
-        gold_indirect = [g for g in gold if not is_direct(g, text)]
-        for variant, rows in (("rules", rules), ("rules+model", combined)):
-            tally = tallies[variant]
-            tally["direct_quotes"].add(gold_direct, predicted_relations(rows, ("direct",)))
-            tally["indirect_only"].add(gold_indirect, [r for r in predicted_relations(rows, ("indirect",))
-                                                       if "direct" not in r["kinds"]])
-            tally["all_attributions"].add(gold, predicted_relations(rows, ("direct", "indirect")))
+        add_article(tallies["rules"], text, gold, rules)
+        add_article(tallies["rules+model"], text, gold, combined)
         if have_textacy:
             theirs = textacy_relations(doc)
             if theirs is None:
@@ -306,6 +300,19 @@ def score_split(split: str, limit: int | None) -> dict:
     else:
         result["textacy"] = "not importable: install benchmarks/requirements.txt to compare"
     return result
+
+
+def tally_parts() -> dict[str, Tally]:
+    return {part: Tally() for part in ("direct_quotes", "indirect_only", "all_attributions")}
+
+
+def add_article(tallies: dict[str, Tally], text: str, gold: list[dict], rows: list[dict]) -> None:
+    """Count one article's rows against its gold relations: direct quotes, indirect only
+    (gold without a quotation mark against predicted relations without a direct row) and all."""
+    tallies["direct_quotes"].add([g for g in gold if is_direct(g, text)], predicted_relations(rows, ("direct",)))
+    tallies["indirect_only"].add([g for g in gold if not is_direct(g, text)],
+                                 [r for r in predicted_relations(rows, ("indirect",)) if "direct" not in r["kinds"]])
+    tallies["all_attributions"].add(gold, predicted_relations(rows, ("direct", "indirect")))
 
 
 def textacy_available() -> bool:

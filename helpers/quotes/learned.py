@@ -98,7 +98,22 @@ def cue_features(r: Reader, token: Token, quoted_sentences: set[int]) -> list[st
         features.append(f"after={after.text}|{token.pos_}")
     if sentence.start in quoted_sentences:
         features.append(f"quote_in_sentence|{token.pos_}")
+    if (above := _reporting_ancestor(r, token)) is not None:
+        # PolNeAR gives each word one role: a cue inside what another cue reports is no cue
+        features += [f"under={above}", f"under={above}|{token.pos_}"]
     return features
+
+
+def _reporting_ancestor(r: Reader, token: Token) -> str | None:
+    """The dependency label under which a listed cue verb above `token` holds it, if any."""
+    node = token
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        label, node = node.dep_, node.head
+        if node.pos_ in ("VERB", "AUX") and not r.quoted[node.i] and r.cue_entry(node) is not None:
+            return label
+    return None
 
 
 def quoted_sentence_starts(r: Reader) -> set[int]:

@@ -233,7 +233,8 @@ def _overlap(start: int, end: int, spans: list[tuple[int, int]]) -> int:
 
 def model_speaker(r: Reader, cue: Token) -> tuple[int, int] | None:
     """The speaker mention of a cue the model found: the owner of a speech noun ("Trump's
-    claim"), the object of "from" ("a warning from the agency"), else the rules' speaker."""
+    claim"), the object of "from" ("a warning from the agency"), the agent of a passive
+    verb (none without one), else the rules' speaker."""
     if cue.pos_ == "NOUN" or cue.lower_ == "from":
         for child in cue.children:
             if child.dep_ == "poss" and not r.quoted[child.i]:
@@ -244,4 +245,9 @@ def model_speaker(r: Reader, cue: Token) -> tuple[int, int] | None:
                 objects = [c for c in child.children if c.dep_ == "pobj" and not r.quoted[c.i]]
                 if objects:
                     return mention(r, objects[0])
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in cue.children):
+        # "is expected to", "was charged with": the subject is what is reported on; the
+        # source, when written, is the agent ("was accused by X")
+        agents = [g for c in cue.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        return mention(r, agents[0]) if agents and not r.quoted[agents[0].i] else None
     return speaker_of(r, cue, inverted=True)

@@ -127,10 +127,14 @@ def gold_cue_heads(reader, relations: list[dict]) -> dict[int, dict]:
 
 
 def examples(reader, relations: list[dict]) -> tuple[list, list]:
-    """(features, label) rows for the cue model and for the content model."""
+    """(features, label) rows for the cue model (the candidate cues the rules leave open,
+    as at run time) and for the content model (every gold cue)."""
+    from helpers.quotes import extract_quotes
+
     heads = gold_cue_heads(reader, relations)
     quoted = learned.quoted_sentence_starts(reader)
-    cue_rows = [(learned.cue_features(reader, t, quoted), int(t.i in heads)) for t in learned.cue_candidates(reader)]
+    found = rows_as_reports(reader, extract_quotes(reader.context, learned=False))
+    cue_rows = [(learned.cue_features(reader, t, quoted), int(t.i in heads)) for t in learned.open_cues(reader, found)]
     content_rows = []
     for index, relation in sorted(heads.items()):
         cue = reader.doc[index]

@@ -177,7 +177,14 @@ def content_features(r: Reader, cue: Token, kind: str, span: tuple[int, int]) ->
             f"k={kind}|n={bucket}", f"k={kind}|w={start_word.lower_ if start_word.is_stop else start_word.pos_}",
             f"k={kind}|q={'most' if quoted > 0.5 else 'some' if quoted else 'none'}",
             f"k={kind}|side={'before' if last < cue.i else 'after' if first > cue.i else 'across'}",
-            f"k={kind}|pd={cue.pos_}|{cue.dep_}"]
+            f"k={kind}|pd={cue.pos_}|{cue.dep_}", f"k={kind}|next={_word(r, cue.i + 1)}",
+            f"k={kind}|prev={_word(r, cue.i - 1)}", f"k={kind}|end={_word(r, last + 1)}",
+            f"k={kind}|frame={'+'.join(sorted({c.dep_ for c in cue.children if c.dep_ in FRAME_DEPS}))}"]
+
+
+def _word(r: Reader, index: int) -> str:
+    """A neighbour's lower-case form, or a mark for the edge of the article."""
+    return r.doc[index].lower_ if 0 <= index < len(r.doc) else "<edge>"
 
 
 def best_content(r: Reader, cue: Token, model: dict) -> tuple[str, tuple[int, int]] | None:

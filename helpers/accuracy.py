@@ -93,7 +93,9 @@ def quote_figures(results: dict) -> pd.DataFrame:
               ("all attributions", "all_attributions"))
     for split in _splits(results):
         figures = results[split]
-        systems = [("this project", scope, figures.get(key)) for scope, key in scopes]
+        # a run from before the learned model scored the rules alone, and says so
+        ours = "this project" if "rules" in figures else "this project, rules alone"
+        systems = [(ours, scope, figures.get(key)) for scope, key in scopes]
         if "rules" in figures:  # a run that also scored the rules alone
             systems += [("this project, rules alone", scope, figures["rules"].get(key)) for scope, key in scopes]
         if isinstance(textacy := figures.get("textacy"), dict):  # else a note that it was not installed

@@ -7,14 +7,20 @@ Gold: one .ann per article (the lexicographically smallest name, as SOURCE.md ad
   matched to at most one predicted one, greedily by overlap / gold length; a match counts
   above 0.3 and, separately, above 0.8. Speaker accuracy: among matches at 0.3, the share
   whose predicted speaker mention overlaps the gold source by a character (or both have none).
+- Indirect only: the same against gold relations whose content holds no quotation mark, with
+  the predicted relations holding no direct row.
 - All attributions: the same against every gold relation, with every predicted row.
+- Each figure twice, side by side: the rules alone (`rules`) and rules + the learned model
+  (`rules+model`, `helpers/quotes/learned.py`), which is what the project runs; the top-level
+  `direct_quotes`, `indirect_only`, `all_attributions` and `speed` repeat rules + model.
 - Our rows become relations as PolNeAR annotates them: pieces of one quote that share a cue
   (a split quote, a continuation in the same paragraph) are one relation, their content the
   union of the pieces.
 - textacy's `direct_quotations` runs on the same parsed docs when textacy is importable.
 - Speaker names: `annotations/polnear_speaker_names.csv` (train), the share of annotated
   quotes whose predicted `speaker_name` equals the hand-written full name.
-- Speed: quote extraction time as a share of parse time.
+- Speed: quote extraction time as a share of parse time, for each variant, and the model's
+  own cost (rules + model minus rules alone).
 Writes `results/quotes_polnear.json` (the split's figures under its name).
 """
 
@@ -43,7 +49,13 @@ METHOD = {
     "matching": "greedy one-to-one by overlap / gold length, counted above 0.3 and above 0.8",
     "speaker_accuracy": "matches at 0.3 whose predicted speaker mention overlaps the gold source "
                         "by a character (or both are missing)",
-    "speed": "quote extraction (entities and treaty refs excluded) / nlp.pipe parse time",
+    "indirect_only": "gold relations whose content has no quotation mark, against predicted relations "
+                     "without a direct row",
+    "variants": "rules = extract_quotes(learned=False); rules+model = what the project runs "
+                "(attribution = 'model' rows from helpers/quotes/learned.py); top-level figures "
+                "repeat rules+model",
+    "speed": "quote extraction (entities and treaty refs excluded) / nlp.pipe parse time; "
+             "model_share_of_parse = (rules+model - rules) / parse time",
     "textacy": "textacy.extract.triples.direct_quotations on the same Doc objects, when textacy "
                "is importable (benchmarks/requirements.txt)",
     "speaker_names": "benchmarks/annotations/polnear_speaker_names.csv (train, annotated by hand): "
@@ -218,10 +230,13 @@ def is_direct(relation: dict, text: str) -> bool:
 # ------------------------------------------------------------------ runs
 
 def analyse(pairs: list[tuple[Path, Path]]):
-    """Parse every text once; yield (text path, article text, gold, quote rows, doc) and time."""
+    """Parse every text once and extract quotes with the rules alone and with rules + model.
+    Returns [(text path, article text, gold, rules rows, rules + model rows, doc)], the parse
+    time and the extraction time of each variant."""
     from helpers.analysis import EXTRACTORS
     from helpers.articles import count_words, normalise_newlines
     from helpers.pipeline import load_model, parse
+    from helpers.quotes import extract_quotes
     from helpers.structure import Context
 
     nlp = load_model()
@@ -229,48 +244,53 @@ def analyse(pairs: list[tuple[Path, Path]]):
     started = time.perf_counter()
     docs = list(parse(texts, nlp))
     parse_seconds = time.perf_counter() - started
-    quote_seconds = 0.0
+    seconds = {"rules": 0.0, "rules+model": 0.0}
     out = []
     for (path, annotation), text, doc in zip(pairs, texts, docs):
         article = {"article_id": path.stem, "title": text.split("\n", 1)[0], "text": text,
                    "source_path": str(path), "date": None, "outlet": None, "url": None,
                    "n_words": count_words(text)}
-        context = Context(article, doc)
-        for name, extractor in EXTRACTORS:
-            if name == "quotes":
-                started = time.perf_counter()
+        rows = {}
+        for variant in seconds:
+            context = Context(article, doc)  # a fresh one, so neither run reuses the other's work
+            for name, extractor in EXTRACTORS:
+                if name == "quotes":
+                    break
                 context.tables[name] = extractor(context)
-                quote_seconds += time.perf_counter() - started
-                break
-            context.tables[name] = extractor(context)
-        out.append((path, text, read_relations(annotation), context.tables["quotes"], doc))
-    return out, parse_seconds, quote_seconds
+            started = time.perf_counter()
+            rows[variant] = extract_quotes(context, learned=variant == "rules+model")
+            seconds[variant] += time.perf_counter() - started
+        out.append((path, text, read_relations(annotation), rows["rules"], rows["rules+model"], doc))
+    return out, parse_seconds, seconds
 
 
 def score_split(split: str, limit: int | None) -> dict:
     pairs = gold_files(split)[:limit]
-    analysed, parse_seconds, quote_seconds = analyse(pairs)
-    ours_direct, ours_all = Tally(), Tally()
+    analysed, parse_seconds, seconds = analyse(pairs)
+    tallies = {variant: tally_parts() for variant in seconds}
     textacy_direct, textacy_gave_up = Tally(), 0
     have_textacy = textacy_available()
-    for _, text, gold, rows, doc in analysed:
+    for _, text, gold, rules, combined, doc in analysed:
         gold_direct = [g for g in gold if is_direct(g, text)]
-        ours_direct.add(gold_direct, predicted_relations(rows, ("direct",)))
-        ours_all.add(gold, predicted_relations(rows, ("direct", "indirect")))
+        add_article(tallies["rules"], text, gold, rules)
+        add_article(tallies["rules+model"], text, gold, combined)
         if have_textacy:
             theirs = textacy_relations(doc)
             if theirs is None:
                 textacy_gave_up += 1
                 theirs = []
             textacy_direct.add(gold_direct, theirs)
-    result = {
-        "articles": len(analysed),
-        "direct_quotes": ours_direct.figures(),
-        "all_attributions": ours_all.figures(),
-        "speed": {"parse_seconds": round(parse_seconds, 2),
-                  "quote_extraction_seconds": round(quote_seconds, 3),
-                  "quote_extraction_share_of_parse": round(quote_seconds / parse_seconds, 4)},
-    }
+    result = {"articles": len(analysed), "parse_seconds": round(parse_seconds, 2)}
+    for variant, tally in tallies.items():
+        result[variant] = {part: t.figures() for part, t in tally.items()}
+        result[variant]["speed"] = {"quote_extraction_seconds": round(seconds[variant], 3),
+                                    "quote_extraction_share_of_parse": round(seconds[variant] / parse_seconds, 4)}
+    result["rules+model"]["speed"]["model_share_of_parse"] = round(
+        (seconds["rules+model"] - seconds["rules"]) / parse_seconds, 4)
+    # the figures of what the project runs (rules + model), where readers of earlier runs look
+    shipped = result["rules+model"]
+    result.update({part: shipped[part] for part in ("direct_quotes", "indirect_only", "all_attributions")})
+    result["speed"] = {"parse_seconds": result["parse_seconds"], **shipped["speed"]}
     if have_textacy:
         import textacy
 
@@ -280,6 +300,19 @@ def score_split(split: str, limit: int | None) -> dict:
     else:
         result["textacy"] = "not importable: install benchmarks/requirements.txt to compare"
     return result
+
+
+def tally_parts() -> dict[str, Tally]:
+    return {part: Tally() for part in ("direct_quotes", "indirect_only", "all_attributions")}
+
+
+def add_article(tallies: dict[str, Tally], text: str, gold: list[dict], rows: list[dict]) -> None:
+    """Count one article's rows against its gold relations: direct quotes, indirect only
+    (gold without a quotation mark against predicted relations without a direct row) and all."""
+    tallies["direct_quotes"].add([g for g in gold if is_direct(g, text)], predicted_relations(rows, ("direct",)))
+    tallies["indirect_only"].add([g for g in gold if not is_direct(g, text)],
+                                 [r for r in predicted_relations(rows, ("indirect",)) if "direct" not in r["kinds"]])
+    tallies["all_attributions"].add(gold, predicted_relations(rows, ("direct", "indirect")))
 
 
 def textacy_available() -> bool:
@@ -299,7 +332,7 @@ def score_speaker_names() -> dict | str:
     paths = sorted({item["path"] for item in items})
     pairs = [(POLNEAR / path, gold_files_for(POLNEAR / path)) for path in paths]
     analysed, _, _ = analyse(pairs)
-    rows_by_path = {str(path.relative_to(POLNEAR)): rows for path, _, _, rows, _ in analysed}
+    rows_by_path = {str(path.relative_to(POLNEAR)): rows for path, _, _, _, rows, _ in analysed}
     right, wrong = 0, []
     for item in items:
         start, end = int(item["quote_start"]), int(item["quote_end"])

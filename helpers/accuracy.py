@@ -85,12 +85,21 @@ def _splits(results: dict) -> list[str]:
 
 
 def quote_figures(results: dict) -> pd.DataFrame:
-    """Quote attribution on PolNeAR: ours and textacy, direct quotes and all attributions."""
+    """Quote attribution on PolNeAR: ours and textacy, direct quotes, reported speech (no
+    quotation marks) and all attributions; where the run measured it, the rules alone beside
+    what the project runs (rules + the learned model)."""
     rows = []
+    scopes = (("direct quotes", "direct_quotes"), ("indirect only", "indirect_only"),
+              ("all attributions", "all_attributions"))
     for split in _splits(results):
-        systems = [("this project", "direct quotes", results[split].get("direct_quotes")),
-                   ("this project", "all attributions", results[split].get("all_attributions")),
-                   ("textacy", "direct quotes", results[split].get("textacy", {}).get("direct_quotes"))]
+        figures = results[split]
+        # a run from before the learned model scored the rules alone, and says so
+        ours = "this project" if "rules" in figures else "this project, rules alone"
+        systems = [(ours, scope, figures.get(key)) for scope, key in scopes]
+        if "rules" in figures:  # a run that also scored the rules alone
+            systems += [("this project, rules alone", scope, figures["rules"].get(key)) for scope, key in scopes]
+        if isinstance(textacy := figures.get("textacy"), dict):  # else a note that it was not installed
+            systems.append(("textacy", "direct quotes", textacy.get("direct_quotes")))
         for system, scope, figures in systems:
             if not figures:
                 continue
@@ -304,7 +313,8 @@ def findings(results: dict[str, dict], seed: Analysis | None = None) -> Findings
         ours = quotes[split]["direct_quotes"]
         line = (f"Direct quotes on PolNeAR {split}: F1 {ours['overlap>0.3']['f1']:.2f} at overlap 0.3, "
                 f"speaker right for {ours['speaker_accuracy']:.0%} of matched quotes")
-        if textacy := quotes[split].get("textacy", {}).get("direct_quotes"):
+        textacy = quotes[split].get("textacy")
+        if isinstance(textacy, dict) and (textacy := textacy.get("direct_quotes")):
             line += f" (textacy: F1 {textacy['overlap>0.3']['f1']:.2f})"
         lines.append(line + ".")
     if treaties := results.get("treaties"):

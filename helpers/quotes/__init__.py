@@ -5,8 +5,11 @@ Steps, each a function of the article's `Reader` that returns values:
 2. `direct`: each piece's cue and speaker mention (after it, before it, signatures,
    transcript turns, continuations, headlines).
 3. `indirect`: reported speech without quotation marks ("X said that …", "according to X").
-4. `speakers`: the speaker mention a cue points to, as written.
-5. Who each speaker is comes from `helpers.identity`, the one place that decides it, so a
+4. `learned`: a model trained on PolNeAR adds the attributions the rules miss (cues beyond
+   speech verbs, sentence-final and nominal cues, sources that are documents or polls),
+   marked `attribution = "model"`.
+5. `speakers`: the speaker mention a cue points to, as written.
+6. Who each speaker is comes from `helpers.identity`, the one place that decides it, so a
    quote's `speaker_name` is always the `canonical` of the entity under its mention.
 `tables` holds what the notebooks show.
 
@@ -21,6 +24,7 @@ from helpers.identity import SpeakerResolver
 from helpers.identity.names import speaker_words
 from helpers.quotes.direct import direct_quotes
 from helpers.quotes.indirect import Report, headline_claim, indirect_speech
+from helpers.quotes.learned import learned_reports
 from helpers.quotes.marks import find_pieces, quoted_tokens
 from helpers.quotes.reader import Reader, cue_lexicon
 from helpers.quotes.tables import (cue_counts, findings, highlight_spans, kinds_by_speaker_type, most_quoted,
@@ -33,8 +37,8 @@ __all__ = ["cue_counts", "cue_lexicon", "extract_quotes", "find_pieces", "findin
            "speaker_summary", "speaker_words", "speakers_compared", "with_speaker_label"]
 
 
-def extract_quotes(context: Context) -> list[dict]:
-    """Records of the `quotes` table for one article."""
+def extract_quotes(context: Context, learned: bool = True) -> list[dict]:
+    """Records of the `quotes` table for one article; `learned=False` gives the rules alone."""
     reader = Reader(context)
     headline = headline_claim(reader)
     quoted_headline = headline if headline and reader.mostly_quoted(*headline[1]) else None
@@ -42,6 +46,9 @@ def extract_quotes(context: Context) -> list[dict]:
     indirect = indirect_speech(reader, direct)
     if headline and not quoted_headline:
         indirect.append(Report(*headline[1], None, headline[0], "headline"))
+    if learned:
+        found = [Report(piece.start, piece.end, a.cue, a.speaker, a.how) for piece, a in direct]
+        indirect += learned_reports(reader, found + indirect)
     records = [_record(reader, "direct", Report(piece.start, piece.end, a.cue, a.speaker, a.how))
                for piece, a in direct] + [_record(reader, "indirect", report) for report in indirect]
     resolver = SpeakerResolver(context, reader.identity, reader.quoted)

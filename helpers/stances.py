@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.display import UNKNOWN_SPEAKER, Findings, count, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
-from helpers.quotes import find_pieces, quoted_tokens
+from helpers.quotes.marks import article_quoting
 from helpers.sentiment import FAST_TARGET_METHOD, LABELS, STANCE_METHOD, load_target_model, score_mentions
 from helpers.structure import Context
 
@@ -33,7 +33,7 @@ def extract_stances(context: Context) -> list[dict]:
     quotes = context.tables.get("quotes") or []
     if not quotes:
         return []
-    references = References(context, context.identity, quoted_tokens(context.doc, find_pieces(context.text, context.paragraphs)))
+    references = References(context, context.identity, article_quoting(context)[1])
     statements = []
     for quote in quotes:
         found = [ref for ref in references.within(quote["start_char"], quote["end_char"], quote.get("speaker_name"))

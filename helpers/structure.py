@@ -26,7 +26,7 @@ class Context:
     doc: Doc
     tables: dict[str, list[dict]] = field(default_factory=dict)
     target_method: str | None = None  # the sentiment towards entities: None for the fast one
-    # answers a step works out once per article and asks for again (identity's name forms)
+    # answers worked out once per article and asked for again (name forms, quoted tokens, vectors)
     memo: dict = field(default_factory=dict)
 
     @property
@@ -51,10 +51,6 @@ class Context:
         values = self.doc.to_array([IS_LOWER, LOWER])
         return {self.doc.vocab.strings[int(h)] for h in numpy.unique(values[values[:, 0] == 1, 1])}
 
-    @cached_property
-    def _found(self) -> dict[str, list[int]]:
-        return {}
-
     def sentence_rows(self, sentences: list[Span], source: str) -> list[numpy.ndarray]:
         """`sentiment.sentence_rows` for sentences of this article, each computed once per
         article: sentiment towards entities and the stances read the vectors of many of the
@@ -70,11 +66,11 @@ class Context:
         """Where `phrase` is written as whole words, in text order. Each phrase is searched
         for once per article: the identity layer asks about the same names for every
         mention, and searching the text each time made long articles quadratic."""
-        found = self._found.get(phrase)
-        if found is None:
+        key = ("occurrences", phrase)
+        if key not in self.memo:
             pattern = re.compile(rf"\b{re.escape(phrase)}\b")
-            found = self._found[phrase] = [match.start() for match in pattern.finditer(self.text)]
-        return found
+            self.memo[key] = [match.start() for match in pattern.finditer(self.text)]
+        return self.memo[key]
 
     @cached_property
     def _given_names(self) -> dict[str, list[tuple[int, int]]]:

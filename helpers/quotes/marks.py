@@ -120,6 +120,15 @@ def _piece(text: str, open_mark: int, close_mark: int | None, paragraph: int,
 
 # ---------------------------------------------------------------- one article
 
+def article_quoting(context) -> tuple[list[Piece], list[bool]]:
+    """The quoted pieces of an article and, per token, whether it is quoted: worked out once
+    per article (`context.memo`), for the quotes step and the stances that read its output."""
+    if "quoting" not in context.memo:
+        pieces = find_pieces(context.text, context.paragraphs)
+        context.memo["quoting"] = (pieces, quoted_tokens(context.doc, pieces))
+    return context.memo["quoting"]
+
+
 
 def quoted_tokens(doc, pieces: list[Piece]) -> list[bool]:
     """Per token of `doc`: whether it lies inside a quoted piece, its marks included."""

@@ -17,7 +17,7 @@ from helpers.data_files import data_lines, data_rows
 from helpers.identity import ArticleIdentity, identify
 from helpers.identity.mentions import SUBJECT_DEPS
 from helpers.identity.names import name_words, speaker_words
-from helpers.quotes.marks import MARKS, Piece, find_pieces, quoted_tokens
+from helpers.quotes.marks import MARKS, Piece, article_quoting
 from helpers.structure import Context
 
 SENTENCE_END = {".", "!", "?"}
@@ -62,10 +62,9 @@ class Reader:
         self.words = speaker_words()
         self.identity: ArticleIdentity = identify(context)
         self.token_starts = [token.idx for token in self.doc]
-        self.pieces = find_pieces(self.text, context.paragraphs)
+        self.pieces, self.quoted = article_quoting(context)
         self.piece_starts = [piece.start for piece in self.pieces]
         self.piece_ends = [piece.end for piece in self.pieces]
-        self.quoted = quoted_tokens(self.doc, self.pieces)
         self.people = [p for p in self.identity.people if not self.in_quote(p.start)]
 
     def token_at(self, char: int) -> int:

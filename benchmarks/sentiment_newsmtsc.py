@@ -194,6 +194,9 @@ def main() -> int:
                                   "megabytes": round(sentiment.model_path(method).stat().st_size / 1e6, 2),
                                   "load_seconds": round(load_seconds[method], 3)}
                          for method in methods}}
+    if "test" not in splits and RESULTS.is_file():  # a dev run keeps the test figures already there
+        recorded = json.loads(RESULTS.read_text(encoding="utf-8")).get("results", {})
+        results.update({key: value for key, value in recorded.items() if key.endswith("-test")})
     if previous := previous_test(scoring_test="test" in splits):
         report["previous_model_test"] = previous
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

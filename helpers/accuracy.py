@@ -56,7 +56,7 @@ def seed_quote_check(analysis: Analysis) -> pd.DataFrame:
         found = quotes[(quotes["kind"] == want.kind) & content.str.startswith(want.starts_with)]
         got = found.iloc[0] if len(found) else None
         speaker = None if got is None or pd.isna(got["speaker_name"]) else got["speaker_name"]
-        rows.append({"kind": want.kind, "quote begins": want.starts_with[:45],
+        rows.append({"kind": want.kind, "quote begins": f"{want.starts_with} …",  # a prefix: it may end mid-word
                      "expected speaker": want.expected_speaker, "found speaker": speaker,
                      "found": got is not None,
                      "right": got is not None and speaker == want.expected_speaker

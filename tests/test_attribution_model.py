@@ -114,3 +114,13 @@ def test_training_script_reproduces_the_shipped_model(shared_dir, tmp_path):
         assert len(got["weights"]) == want["n_weights"]
         assert np.isclose(got["bias"], want["bias"], atol=1e-3)
         assert all(np.isclose(got["weights"][name], w, atol=1e-3) for name, w in want["weights"].items())
+
+
+def test_the_model_adds_no_statement_by_i_or_we_thinking_aloud(nlp):
+    text = ("Press briefing\n\n"
+            "MR. EARNEST: We saw that that's what they were able to successfully do in Syria. "
+            "And we saw they capitalized on some weakness and instability inside of Iraq to spread there. "
+            "I just want to make sure all of you had a chance to make note of it.")
+    _, with_model = quotes_both_ways(text, nlp)
+    model_rows = [row for row in with_model if row["attribution"] == "model"]
+    assert all((row["speaker"] or "").lower() not in learned.FIRST_AND_SECOND_PERSON for row in model_rows)

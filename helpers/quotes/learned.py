@@ -214,6 +214,9 @@ def scored_cues(r: Reader, model: dict, cues: list[Token]) -> list[tuple[float, 
     return sorted(scored, key=lambda item: (-item[0], item[1].i))
 
 
+FIRST_AND_SECOND_PERSON = frozenset({"i", "me", "we", "us", "you"})
+
+
 def learned_reports(r: Reader, found: list[Report], model: dict | None = None,
                     threshold: float | None = None) -> list[Report]:
     """Attributions the model finds that the rules (`found`, a list of `Report`s) did not:
@@ -235,7 +238,10 @@ def learned_reports(r: Reader, found: list[Report], model: dict | None = None,
         start, end = r.doc[first].idx, r.doc[last].idx + len(r.doc[last].text)
         if r.mostly_quoted(start, end) or _inside(cue.idx, taken) or _overlap(start, end, taken) > MAX_SHARED * (end - start):
             continue
-        reports.append(Report(start, end, cue, model_speaker(r, cue), "model"))
+        speaker = model_speaker(r, cue)
+        if speaker is not None and r.text[speaker[0]:speaker[1]].lower() in FIRST_AND_SECOND_PERSON:
+            continue  # "I think …" in a briefing or an op-ed: the writer or speaker thinking aloud
+        reports.append(Report(start, end, cue, speaker, "model"))
         taken.append((start, end))
     return reports
 

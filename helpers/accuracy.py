@@ -8,6 +8,7 @@ regression shows up as a changed table.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,8 @@ BENCHMARKS = {"quotes_polnear": "quotes and speakers (PolNeAR)", "identity": "wh
               "entities": "entities (BBC News)", "treaties": "treaty references",
               "sentiment": "sentiment (NewsMTSC)", "sentiment_cv": "the fast sentiment model's settings",
               "sentiment_cv_minilm": "the accurate sentiment model's settings", "stance": "stances",
-              "throughput": "speed"}
+              "stance_train": "the stance model's settings", "throughput": "speed",
+              "pathological": "speed on hostile input"}
 
 
 def results_note(results: dict[str, dict]) -> str:
@@ -117,42 +119,57 @@ def _treaty_sets(results: dict) -> list[str]:
     return [name for name, figures in results.items() if isinstance(figures, dict) and "treaty" in figures]
 
 
+def _treaty_set_name(split: str) -> str:
+    """A set's name as a reader says it: "heldout2_before_issue_16" -> "held-out 2",
+    "test_seen" -> "test (seen)"; what the suffix said is in the set's status."""
+    base = re.sub(r"_(first_run|before_\w+)$", "", split)
+    if base == "test_seen":
+        return "test (seen)"
+    match = re.fullmatch(r"([a-z]+?)(\d*)", base)
+    if not match:
+        return split.replace("_", " ")
+    word = {"heldout": "held-out"}.get(match.group(1), match.group(1))
+    return f"{word} {match.group(2)}" if match.group(2) else word
+
+
 def _treaty_status(figures: dict) -> str:
     status = figures.get("status", "")
     if "scored_before" in figures:  # a set scored again since, with nothing tuned on it
-        return f"{status}, before {figures['scored_before']}"
-    return f"{status}, before the fixes it prompted" if "superseded_by" in figures else status
+        return f"{status}, scored on earlier code"
+    return f"{status}, first run, before the fixes it prompted" if "superseded_by" in figures else status
 
 
 def treaty_figures(results: dict) -> pd.DataFrame:
-    """Treaty references against every annotated set, with its status."""
+    """Treaty references against every annotated set, with its status: a match needs the
+    span and the treaty, and, in the last two columns, the provision (article) too."""
     rows = []
     for split in _treaty_sets(results):
-        for level, name in (("treaty", "treaty"), ("treaty_and_provision", "treaty and provision")):
-            figures = results[split][level]
-            rows.append({"split": split, "status": _treaty_status(results[split]),
-                         "match": f"span overlap + {name}", "gold references": figures["gold"],
-                         "precision": figures["precision"], "recall": figures["recall"]})
+        treaty, provision = results[split]["treaty"], results[split]["treaty_and_provision"]
+        rows.append({"set": _treaty_set_name(split), "status": _treaty_status(results[split]),
+                     "gold references": treaty["gold"], "precision": treaty["precision"],
+                     "recall": treaty["recall"], "precision with provision": provision["precision"],
+                     "recall with provision": provision["recall"]})
     return pd.DataFrame(rows).round(3)
 
 
 def treaty_recall_by_coverage(results: dict) -> pd.DataFrame:
     """Recall on references to instruments in the shipped treaty list and to the others, per
     set: what the rules miss, apart from what the list lacks."""
-    rows = [{"split": split, "status": _treaty_status(results[split]), "instruments": group,
+    rows = [{"set": _treaty_set_name(split), "status": _treaty_status(results[split]), "instruments": group,
              "gold references": figures["gold"], "found": figures["found"], "recall": figures["recall"]}
             for split in _treaty_sets(results)
             for group, figures in results[split].get("recall_by_coverage", {}).items()]
-    return pd.DataFrame(rows, columns=["split", "status", "instruments", "gold references", "found",
+    return pd.DataFrame(rows, columns=["set", "status", "instruments", "gold references", "found",
                                        "recall"]).round(3)
 
 
 def treaty_unlisted_found(results: dict) -> pd.DataFrame:
     """Per set with instruments outside the treaty list: how many of them are found at least once."""
-    rows = [{"split": split, "status": _treaty_status(results[split]), "instruments outside the list": found["total"],
+    rows = [{"set": _treaty_set_name(split), "status": _treaty_status(results[split]),
+             "instruments outside the list": found["total"],
              "found at least once": found["found"], "share": found["share"]}
             for split in _treaty_sets(results) if (found := results[split].get("unlisted_instruments_found"))]
-    return pd.DataFrame(rows, columns=["split", "status", "instruments outside the list", "found at least once",
+    return pd.DataFrame(rows, columns=["set", "status", "instruments outside the list", "found at least once",
                                        "share"])
 
 
@@ -284,10 +301,10 @@ def _readable(value: float) -> str:
 def treaty_errors(results: dict, limit: int = 4) -> pd.DataFrame:
     """Missed or wrongly linked treaty references, up to `limit` from each tuning or seen set with
     its status; a held-out set's errors are not shown, so that nobody tunes on them."""
-    rows = [{"split": split, "status": _treaty_status(results[split]), **error}
+    rows = [{"set": _treaty_set_name(split), "status": _treaty_status(results[split]), **error}
             for split in _treaty_sets(results) if results[split].get("status") != "held-out"
             for error in results[split].get("errors", [])[:limit]]
-    return pd.DataFrame(rows, columns=["split", "status", "path", "start_char", "end_char",
+    return pd.DataFrame(rows, columns=["set", "status", "path", "start_char", "end_char",
                                        "gold", "predicted", "form"])
 
 
@@ -320,7 +337,7 @@ def findings(results: dict[str, dict], seed: Analysis | None = None) -> Findings
     if treaties := results.get("treaties"):
         split = _clean_treaty_set(treaties)
         figures = treaties[split]["treaty_and_provision"]
-        line = (f"Treaty references ({split}, {treaties[split]['status']}): precision "
+        line = (f"Treaty references ({_treaty_set_name(split)}, {treaties[split]['status']}): precision "
                 f"{figures['precision']:.2f}, recall {figures['recall']:.2f}")
         coverage = treaties[split].get("recall_by_coverage", {})
         if listed := coverage.get("in the list"):

@@ -128,8 +128,9 @@ class Analysis:
 
         found = ", ".join([count(self.quotes, "quote"), count(self.entities, "entity mention"),
                            count(self.treaty_refs, "treaty reference"), count(self.stances, "stance")])
+        pipeline = " with the spaCy pipeline " + " ".join(self.model.rsplit("-", 1)) if self.model else ""
         sentence = (f"{count(self.articles, 'article')} ({int(self.articles['n_words'].sum()):,} words) "
-                    f"analysed{f' with {self.model}' if self.model else ''}: {found}.")
+                    f"analysed{pipeline}: {found}.")
         if len(self.problems):
             sentence += f" {count(self.problems, 'input')} skipped, repaired or flagged (see the problems table)."
         return sentence

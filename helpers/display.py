@@ -49,7 +49,7 @@ TABLE_CSS = """<style>
 .nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal;overflow-wrap:normal}
 .nh-wrap .nh-table td{text-align:left;vertical-align:top;padding:.3rem .55rem;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word;max-width:36em}
 .nh-wrap .nh-table tbody tr:nth-child(odd){background:rgba(31,41,51,.035)}.nh-wrap .nh-table tbody tr:hover{background:rgba(59,110,168,.08)}
-.nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.nh-wrap .nh-table th.nh-num{white-space:normal}
 .nh-wrap .nh-table .nh-nowrap{white-space:nowrap}.nh-wrap .nh-table .nh-text{min-width:14em}
 .nh-wrap .nh-table summary{cursor:pointer;list-style:none}.nh-wrap .nh-table summary::-webkit-details-marker{display:none}
 .nh-wrap .nh-table details[open] summary{display:none}
@@ -73,11 +73,12 @@ class Table:
     text fallback for terminals. Build it with `table()`."""
 
     def __init__(self, frame: pd.DataFrame, caption: str, what: str, limit: int | None,
-                 clip: int, decimals: dict[str, int], labels: dict[str, str], total: int | None):
+                 clip: int, decimals: dict[str, int], labels: dict[str, str], total: int | None,
+                 scores: bool = False):
         self.total = len(frame) if total is None else total
         self.shown = frame if limit is None else frame.head(limit)
         self.caption, self.what, self.clip = caption, what, clip
-        self.decimals, self.labels = decimals, labels
+        self.decimals, self.labels, self.scores = decimals, labels, scores
 
     def count_line(self) -> str:
         if self.total == 0:
@@ -92,8 +93,7 @@ class Table:
                    f'<span class="nh-count">{html.escape(self.count_line())}</span></div>')
         if self.shown.empty:
             return f"{TABLE_CSS}{caption.replace('nh-count', 'nh-count nh-none')}"
-        columns = [_Column(name, self.shown[name], self.labels.get(name), self.decimals.get(name), self.clip)
-                   for name in self.shown.columns]
+        columns = [self._column(name) for name in self.shown.columns]
         head = "".join(column.header() for column in columns)
         body = "".join("<tr>" + "".join(column.cell(i) for column in columns) + "</tr>"
                        for i in range(len(self.shown)))
@@ -104,34 +104,42 @@ class Table:
     def __repr__(self) -> str:
         if self.shown.empty:
             return f"{self.caption}: {self.count_line()}"
-        plain = pd.DataFrame({_label(name, self.labels.get(name)): _Column(
-            name, self.shown[name], None, self.decimals.get(name), self.clip).plain()
-            for name in self.shown.columns})
+        plain = pd.DataFrame({_label(name, self.labels.get(name)): self._column(name).plain()
+                              for name in self.shown.columns})
         return f"{self.caption} ({self.count_line()})\n{plain.to_string(index=False)}"
+
+    def _column(self, name) -> _Column:
+        return _Column(name, self.shown[name], self.labels.get(name), self.decimals.get(name), self.clip,
+                       self.scores)
 
 
 def table(frame: pd.DataFrame, caption: str, what: str = "rows", limit: int | None = 20,
           clip: int = CLIP, decimals: dict[str, int] | None = None, labels: dict[str, str] | None = None,
-          index: bool = False, total: int | None = None) -> Table:
+          index: bool = False, total: int | None = None, scores: bool = False) -> Table:
     """`frame` as a table a reader can use (see the module's docstring).
 
     `caption` says what the table is; `what` names its rows ("articles") for the count line;
     `limit` rows are shown (None: all); `clip` characters of text per cell; `decimals` per
     float column (default: 2 below 10, 1 below 1,000, else 0); `labels` renames columns
     (default: underscores become spaces); `index=True` shows the index as the first column;
-    `total` is the number of rows `frame` stands for when it was already cut.
+    `total` is the number of rows `frame` stands for when it was already cut; `scores=True`
+    says every number in it is a score from −1 to 1, shown with its sign (columns named
+    score, tone, balance, … are shown so anyway; a pivot's columns are named by entities).
     """
     if index:
         frame = frame.reset_index()
-    return Table(frame.reset_index(drop=True), caption, what, limit, clip, decimals or {}, labels or {}, total)
+    return Table(frame.reset_index(drop=True), caption, what, limit, clip, decimals or {}, labels or {}, total,
+                 scores)
 
 
 class _Column:
     """One column's header and cells, formatted by the kind of values it holds."""
 
-    def __init__(self, name, values: pd.Series, label: str | None, decimals: int | None, clip: int):
+    def __init__(self, name, values: pd.Series, label: str | None, decimals: int | None, clip: int,
+                 scores: bool = False):
         self.name, self.label, self.values, self.clip = str(name), _label(name, label), values, clip
-        explicit = decimals is not None and pd.api.types.is_float_dtype(values.dtype)
+        self.signed = _signed(self.name) or (scores and pd.api.types.is_float_dtype(values.dtype))
+        explicit = (decimals is not None or self.signed) and pd.api.types.is_float_dtype(values.dtype)
         self.kind = "float" if explicit else _kind(self.name, values)
         self.decimals = decimals if decimals is not None else _auto_decimals(values) if self.kind == "float" else 0
         self.text_width = (self.kind == "text" and values.dropna().astype(str).str.len().mean() > 30)
@@ -167,13 +175,13 @@ class _Column:
         if self.kind == "int":
             return f"{int(value):,}".replace("-", "−"), None
         if self.kind == "float":
-            return _number(float(value), self.decimals, _signed(self.name)), None
+            return _number(float(value), self.decimals, self.signed), None
         if self.kind == "date":
             stamp = pd.Timestamp(value)
             return f"{stamp.day} {stamp:%b %Y}", None  # the day is what a reader compares; times vary by feed
         if isinstance(value, (int, float)) and not isinstance(value, bool):  # a number in a mixed column
             return (f"{value:,}" if float(value).is_integer() and isinstance(value, int)
-                    else _number(float(value), 2, _signed(self.name))), None
+                    else _number(float(value), 2, self.signed)), None
         text = " ".join(str(value).split())  # line breaks and runs of spaces read as one space
         width = ID_CLIP if self.kind == "id" else self.clip
         if len(text) <= width:
@@ -347,6 +355,16 @@ def highlight(text: str, spans: Iterable[tuple[int, int, str]], colors: dict[str
         cursor = span_end
     pieces.append(_plain(text[cursor:end]))
     return f'<div style="line-height:2;max-width:50em;overflow-wrap:anywhere">{"".join(pieces)}</div>'
+
+
+def passage_end(text: str, spans: Iterable[tuple[int, int, str]], limit: int) -> int:
+    """Where an excerpt holding the first `limit` spans ends: at the paragraph break after the
+    last of them, or the end of the text when it has no more than `limit` spans."""
+    ends = sorted(span_end for _, span_end, _ in spans)
+    if len(ends) <= limit:
+        return len(text)
+    paragraph_break = text.find("\n", ends[limit - 1])
+    return len(text) if paragraph_break == -1 else paragraph_break
 
 
 def _plain(text: str) -> str:

@@ -13,12 +13,12 @@ from helpers.display import Findings, count
 
 
 def article_overview(analysis: Analysis) -> pd.DataFrame:
-    """One row per article: its size in words, paragraphs and sentences."""
+    """One row per article: its size in words and sentences, and words per sentence (long
+    ones mark transcripts and lists). Paragraphs are left to the findings, so that the table
+    fits a laptop's screen."""
     articles = analysis.articles
-    paragraphs = analysis.paragraphs.groupby("article_id").size()
     sentences = analysis.sentences.groupby("article_id").size()
     overview = articles[["article_id", "title", "date", "outlet", "n_words"]].copy()
-    overview["paragraphs"] = overview["article_id"].map(paragraphs).fillna(0).astype("int64")
     overview["sentences"] = overview["article_id"].map(sentences).fillna(0).astype("int64")
     overview["words_per_sentence"] = (overview["n_words"] / overview["sentences"].where(
         overview["sentences"] > 0)).round(1)

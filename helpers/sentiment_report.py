@@ -100,7 +100,8 @@ def disagreements(entity_table: pd.DataFrame) -> pd.DataFrame:
 
 def entity_sentiment_by(analysis, column: str, names: Iterable[str]) -> pd.DataFrame:
     """Mean target sentiment towards each named entity per value of an `articles` column
-    (e.g. `outlet`, or `date` by month); empty when no article has that column."""
+    (e.g. `outlet`, or `date` by month, as "Feb 2009" in a `month` index, in time order);
+    empty when no article has that column."""
     rows = analysis.sentiment[(analysis.sentiment["level"] == "entity")
                               & (analysis.sentiment["method"] != LEXICON_METHOD)
                               & analysis.sentiment["unit"].isin(list(names))
@@ -111,7 +112,11 @@ def entity_sentiment_by(analysis, column: str, names: Iterable[str]) -> pd.DataF
     joined = rows.merge(articles, on="article_id")
     if joined.empty:
         return pd.DataFrame()
-    return joined.pivot_table(index=column, columns="unit", values="score", aggfunc="mean").round(3).sort_index()
+    by = joined.pivot_table(index=column, columns="unit", values="score", aggfunc="mean").round(3).sort_index()
+    by.columns.name = None
+    if column == "date":
+        by.index = pd.Index([pd.Period(month).strftime("%b %Y") for month in by.index], name="month")
+    return by
 
 
 def mention_sentiment(analysis, names: Iterable[str]) -> pd.DataFrame:

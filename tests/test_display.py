@@ -28,6 +28,15 @@ def test_numbers_dates_and_missing_values_read_as_a_person_would_write_them():
     assert cells(counts) == ["343", "0.76", "", "0.50"]  # a count is no score: no sign
 
 
+def test_a_table_of_scores_signs_every_number_whatever_its_columns_are_named():
+    by_outlet = pd.DataFrame({"Russia": [-0.37, np.nan], "United States": [0.15, 1.0]},
+                             index=pd.Index(["BBC News", "The White House"], name="outlet"))
+    assert cells(table(by_outlet, "By outlet", index=True)._repr_html_()) == [
+        "BBC News", "−0.37", "0.15", "The White House", "", "1.00"]
+    assert cells(table(by_outlet, "By outlet", index=True, scores=True)._repr_html_()) == [
+        "BBC News", "−0.37", "+0.15", "The White House", "", "+1.00"]
+
+
 def test_long_text_is_clipped_at_a_word_with_the_whole_text_a_hover_or_tap_away():
     quote = "We will not accept any agreement that leaves our farmers without a market for the harvest this year"
     html = table(pd.DataFrame({"text": [quote], "who": ["Ann"], "kind": ["direct"]}), "Quotes", clip=40)._repr_html_()
@@ -90,3 +99,20 @@ def test_decimals_given_for_a_column_keep_whole_balances_as_decimals():
     frame = pd.DataFrame({"speaker": ["A", "B"], "Russia": [-1.0, 0.0], "count": [-1.0, 2.0]})
     shown = str(table(frame, "Balances", decimals={"Russia": 2})._repr_html_())
     assert "−1.00" in shown and ">−1<" in shown and "-1" not in shown
+
+
+def test_a_long_article_is_marked_up_to_the_paragraph_of_its_last_shown_quote():
+    from helpers.quotes import tables as quote_tables
+
+    paragraphs = [f"Minister {i} said “we will act {i}” today." for i in range(30)]
+    text = "\n\n".join(paragraphs)
+    starts = [text.index(f"we will act {i}”") for i in range(30)]
+    quotes = pd.DataFrame({"article_id": "briefing", "start_char": starts,
+                           "end_char": [s + len(f"we will act {i}") for i, s in enumerate(starts)],
+                           "speaker": "Minister", "speaker_name": None, "kind": "direct", "text": "we will act"})
+    articles = pd.DataFrame({"article_id": ["briefing"], "title": [None], "text": [text]})
+    caption, marked = quote_tables.marked_article(quotes, articles, limit=12)
+    assert str(caption) == "briefing: 30 quotes; the first 12 are marked below, up to the end of their paragraph."
+    assert marked.count("<mark") == 12 and "Minister 11 said" in marked and "Minister 12" not in marked
+    caption, marked = quote_tables.marked_article(quotes, articles, limit=40)
+    assert str(caption) == "briefing: 30 quotes." and marked.count("<mark") == 30

@@ -160,6 +160,19 @@ def test_every_turn_of_a_transcript_names_its_speaker(nlp):
     assert only(rows, "I will sign it")["speaker_name"] == "Ana Varga"
 
 
+def test_i_in_a_briefing_is_the_person_whose_turn_it_is(nlp):
+    text = ("Press Briefing by Press Secretary Josh Earnest\n\nMR. EARNEST: Good afternoon. "
+            "I think that the talks will resume before the end of the month.\n\n"
+            "Both sides are tired, and I believe that they want a deal.\n\n"
+            "Q I think that the talks have failed, Josh.\n\n"
+            "MR. EARNEST: I know that some people say that.\n")
+    rows = analyse_text(text, nlp)["quotes"]
+    for quote in ("the talks will resume", "they want a deal", "some people say that"):
+        row = only(rows, quote)
+        assert (row["speaker"], row["speaker_name"]) == ("MR. EARNEST", "Josh Earnest")
+    assert only(rows, "the talks have failed")["speaker"] == "I"  # the reporter asking
+
+
 def test_a_newsroom_label_in_a_transcript_is_no_speaker(nlp):
     text = ("Budget Interview\n\nPeter Holm and Ana Varga spoke about the budget on Sunday.\n\n"
             "\"HOST: Will you sign the budget?\n\n\"VARGA: I will sign it next week.\"\n\n"

@@ -6,6 +6,7 @@ import json
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import spacy
 
@@ -243,6 +244,13 @@ def test_notebook_helpers_on_the_seed(seed_analysis):
     mentions = sentiment_report.mention_sentiment(seed_analysis, ["Russia"])
     explained = sentiment_report.explained_mentions(seed_analysis, mentions, limit=2)
     assert len(explained) == 2 and all("strongest words" in caption for caption, _, _ in explained)
+    by_month = sentiment_report.entity_sentiment_by(seed_analysis, "date", ["Russia"])
+    assert by_month.empty  # the seed article has no date
+    dated = type(seed_analysis)(**{**seed_analysis.__dict__, "articles": seed_analysis.articles.assign(
+        date=pd.Timestamp("2022-06-14"))})
+    by_month = sentiment_report.entity_sentiment_by(dated, "date", ["Russia"])
+    assert by_month.index.tolist() == ["Jun 2022"] and by_month.index.name == "month"
+    assert list(by_month.columns) == ["Russia"] and -1 <= by_month.iloc[0, 0] <= 1
 
 
 def test_word_vectors_come_from_the_pinned_pipeline_whichever_parsed_the_doc(nlp):

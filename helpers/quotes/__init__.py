@@ -68,6 +68,9 @@ def _record(reader: Reader, kind: str, report: Report) -> dict:
     cue: Token | None = report.cue
     cue_start, cue_end = reader.cue_span(cue) if cue is not None else (None, None)
     speaker = report.speaker
+    if speaker is not None and reader.text[speaker[0]:speaker[1]] == "I" \
+            and (turn := reader.turn_speaker(speaker[0])) is not None:
+        speaker = turn  # "I think …" in a briefing: the person whose turn it is
     return reader.context.record(
         report.start, report.end, quote_id=None, kind=kind,
         speaker=reader.text[speaker[0]:speaker[1]] if speaker else None,

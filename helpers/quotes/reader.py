@@ -24,6 +24,8 @@ SENTENCE_END = {".", "!", "?"}
 # An unattributed quote this short with no sentence punctuation is a scare quote or a title.
 SCARE_MAX_WORDS = 5
 TRANSCRIPT_TURN = re.compile(r"(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s")
+# A reporter's question in a briefing's transcript: "Q  Josh, on Syria …".
+QUESTION_TURN = re.compile(r"Q[:.]?\s")
 
 
 @functools.cache
@@ -111,6 +113,29 @@ class Reader:
         surname = name_words(turn.group("name"))[-1:]  # empty for a lone honorific ("MR.:")
         return (bool(surname) and surname[0].lower() in self.known_surnames) or any(
             n.label == "PERSON" for n in self.identity.at(*turn.span("name")))
+
+    @functools.cached_property
+    def turns(self) -> tuple[list[int], list[tuple[int, int] | None]]:
+        """The turns of a transcript written out of quotation marks (a briefing): the starts
+        of the paragraphs that open one, and who has the floor from there on: the span of a
+        person's name ("MR. EARNEST: …"), or None from a reporter's question ("Q …")."""
+        starts, speakers = [], []
+        for start, end in self.context.paragraphs:
+            if (turn := TRANSCRIPT_TURN.match(self.text, start, end)) is not None \
+                    and turn.group("name").lower().replace("’", "'") not in newsroom_labels() \
+                    and self.names_a_person(turn):
+                starts.append(start)
+                speakers.append(turn.span("name"))
+            elif QUESTION_TURN.match(self.text, start, end) and starts:
+                starts.append(start)
+                speakers.append(None)
+        return starts, speakers
+
+    def turn_speaker(self, position: int) -> tuple[int, int] | None:
+        """The name of the person whose transcript turn holds `position`, if any."""
+        starts, speakers = self.turns
+        turn = bisect_right(starts, position) - 1
+        return speakers[turn] if turn >= 0 else None
 
     @functools.cached_property
     def known_surnames(self) -> set[str]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.display import Findings, Note, Table, note, table
+from helpers.display import UNKNOWN_SPEAKER, Findings, Note, Table, count, highlight, note, passage_end, table
+
+MARKED_QUOTES = 12  # quotes marked in an article's text before the excerpt stops
 
 def with_speaker_label(quotes: pd.DataFrame) -> pd.DataFrame:
-    """The quotes with `who`: the resolved name, else the mention as written, else "(unattributed)"."""
-    who = quotes["speaker_name"].fillna(quotes["speaker"]).fillna("(unattributed)")
+    """The quotes with `who`: the resolved name, else the mention as written, else UNKNOWN_SPEAKER."""
+    who = quotes["speaker_name"].fillna(quotes["speaker"]).fillna(UNKNOWN_SPEAKER)
     return quotes.assign(who=who.astype("string"),
                          words=quotes["text"].str.split().str.len().astype("int64"))
 
@@ -80,6 +82,22 @@ def most_quoted_article(quotes: pd.DataFrame, articles: pd.DataFrame) -> str:
         return articles["article_id"].iloc[0]
     counts = quotes.groupby("article_id").size()
     return sorted(counts.index, key=lambda article: (-counts[article], article))[0]
+
+
+def marked_article(quotes: pd.DataFrame, articles: pd.DataFrame, limit: int = MARKED_QUOTES) -> tuple[Note, str]:
+    """The most quoted article with its quotes marked: a sentence naming it, and the HTML of
+    its text up to the end of the paragraph of its `limit`-th quote (a briefing of 200
+    quotes would fill a phone's screen fifty times over)."""
+    article_id = most_quoted_article(quotes, articles)
+    article = articles.set_index("article_id").loc[article_id]
+    spans = highlight_spans(quotes, article_id)
+    end = passage_end(article["text"], spans, limit)
+    shown = sum(1 for _, span_end, _ in spans if span_end <= end)
+    title = f"“{article['title']}” ({article_id})" if pd.notna(article["title"]) else article_id
+    sentence = f"{title}: {count(len(spans), 'quote')}"
+    if shown < len(spans):
+        sentence += f"; the first {shown} are marked below, up to the end of their paragraph"
+    return note(sentence + "."), highlight(article["text"], spans, end=end)
 
 
 def speakers_compared(quotes: pd.DataFrame, articles: pd.DataFrame, top: int = 10,

@@ -15,10 +15,12 @@ from itertools import combinations
 
 import pandas as pd
 
-from helpers.display import Findings, count, period_frequency
+from helpers.display import Findings, count, passage_end, period_frequency
 from helpers.identity import identify
 from helpers.structure import Context
 
+# Mentions drawn in the article view before the excerpt stops.
+VIEW_MENTIONS = 40
 # What a reader calls the labels that name people, organisations and places.
 KINDS = {"person": ("PERSON",), "organisation": ("ORG",), "place": ("GPE", "LOC", "FAC")}
 
@@ -177,17 +179,28 @@ def displacy_entities(text: str, entities: pd.DataFrame, title: str | None = Non
     return {"text": text, "ents": ents, "title": title}
 
 
-def entity_view_html(text: str, entities: pd.DataFrame, title: str | None = None) -> str:
-    """An article with its entities highlighted by displaCy, safe for untrusted text.
+def entity_view_html(text: str, entities: pd.DataFrame, title: str | None = None,
+                     limit: int = VIEW_MENTIONS) -> str:
+    """An article with its entities highlighted by displaCy, safe for untrusted text: up to
+    the end of the paragraph of its `limit`-th mention, and a sentence saying so when the
+    rest is left out (a briefing's hundreds of mentions would fill a phone's screen for
+    minutes).
 
     displaCy escapes the text but not the title or labels, so those are escaped here.
     """
     from spacy import displacy
 
-    manual = displacy_entities(text, entities, html.escape(title) if title else None)
+    spans = list(zip(entities["start_char"], entities["end_char"], entities["label"]))
+    end = passage_end(text, spans, limit)
+    shown = entities[entities["end_char"] <= end]
+    manual = displacy_entities(text[:end], shown, html.escape(title) if title else None)
     for ent in manual["ents"]:
         ent["label"] = html.escape(ent["label"])
-    return displacy.render(manual, style="ent", manual=True, jupyter=False)
+    view = displacy.render(manual, style="ent", manual=True, jupyter=False)
+    if len(shown) < len(entities):
+        view += (f"<p>The first {len(shown):,} of {len(entities):,} mentions, up to the end of their "
+                 "paragraph; the rest of the article is left out.</p>")
+    return view
 
 
 def attention_or_reason(entities: pd.DataFrame, articles: pd.DataFrame, by: str,

@@ -322,3 +322,14 @@ def test_entity_view_escapes_untrusted_text(nlp):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>" not in html and "<img" not in html
     assert "Antony Blinken" in html
+
+
+def test_entity_view_of_a_long_article_stops_after_the_paragraph_of_its_last_shown_mention():
+    text = "\n\n".join(f"Minister Ana Varga{i} visited Lisbon on day {i}." for i in range(30))
+    starts = [text.index(f"Lisbon on day {i}.") for i in range(30)]
+    entities = pd.DataFrame({"start_char": starts, "end_char": [s + len("Lisbon") for s in starts],
+                             "label": "GPE"})
+    html = entity_view_html(text, entities, limit=10)
+    assert "day 9." in html and "day 10." not in html
+    assert "The first 10 of 30 mentions, up to the end of their paragraph" in html
+    assert "The first" not in entity_view_html(text, entities, limit=30)

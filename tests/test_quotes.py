@@ -173,6 +173,18 @@ def test_i_in_a_briefing_is_the_person_whose_turn_it_is(nlp):
     assert only(rows, "the talks have failed")["speaker"] == "I"  # the reporter asking
 
 
+def test_a_briefing_that_never_names_its_press_secretary_still_gives_him_his_turns(nlp):
+    text = ("Press Briefing 3/3/09\n\nMR. GIBBS: How is everyone?\n\nQ Good. And you?\n\n"
+            "MR. GIBBS: I'm good. I think that the meeting went well.\n\n"
+            "SECRETARY GATES: I think that the troops will come home next year.\n\n"
+            "UPDATE: I believe that the briefing ended early.\n")
+    rows = analyse_text(text, nlp)["quotes"]
+    gibbs, gates = only(rows, "the meeting went well"), only(rows, "the troops will come home")
+    assert (gibbs["speaker"], gibbs["speaker_name"], gibbs["speaker_type"]) == ("MR. GIBBS", "Gibbs", "person")
+    assert gates["speaker"] == "SECRETARY GATES"
+    assert only(rows, "the briefing ended early")["speaker"] != "UPDATE"  # a newsroom's label takes no turn
+
+
 def test_a_newsroom_label_in_a_transcript_is_no_speaker(nlp):
     text = ("Budget Interview\n\nPeter Holm and Ana Varga spoke about the budget on Sunday.\n\n"
             "\"HOST: Will you sign the budget?\n\n\"VARGA: I will sign it next week.\"\n\n"

@@ -39,6 +39,8 @@ SPEAKING_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "organizati
                    "FAC": "organization", "LAW": "document", "WORK_OF_ART": "document"}
 ARTICLE_OF = re.compile(r"\b(?:Article|Section|Chapter|Clause)\s+[\dIVXL]+\w*\s+of\s+"
                         r"(?P<document>(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)")
+# A name in capitals, as transcripts write who takes the turn.
+CAPITALS = re.compile(r"[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}")
 # Words that make a role another one: "the mayor" is not the deputy mayor.
 RANKS = frozenset({"deputy", "vice", "assistant", "former", "acting", "shadow", "junior", "associate", "ex"})
 # How many paragraphs back a description ("the company") looks for the organisation it means.
@@ -94,6 +96,8 @@ class SpeakerResolver:
         if overlapping:
             return Speaker(min(overlapping)[1], None, "document")  # the first one listed
         named = self._entity_holding(head) or self._apposed_person(head)
+        if named is None and (taker := self._turn_taker(start, end)) is not None:
+            return taker
         word = head.lower_
         kind = self.words.get(word)
         if named is not None and named.label == "NORP" and head.dep_ != "compound":
@@ -126,6 +130,23 @@ class SpeakerResolver:
         if kind == "document":
             return Speaker(None, self.text[start:end], "document")  # "the report": unnamed
         return Speaker(None, None, "unknown")
+
+    def _turn_taker(self, start: int, end: int) -> Speaker | None:
+        """A transcript's speaker, written in capitals before a colon ("MR. GIBBS: …",
+        "SECRETARY GATES: …") that the tagger left untagged: the person of the article with
+        that surname, else the name as a person writes it ("Gibbs", role "Secretary")."""
+        written = self.text[start:end]
+        if not CAPITALS.fullmatch(written) or not self.text.startswith(":", end):
+            return None
+        words = name_words(written)
+        roles = [w for w in words if self.words.get(w.lower()) == "role"]
+        names = [w for w in words if w not in roles]
+        if not names:
+            return None
+        if (person := self.by_surname.get(names[-1].lower())) is not None:
+            return self._seen(start, person)
+        return Speaker(" ".join(w.capitalize() for w in names), " ".join(w.capitalize() for w in roles) or None,
+                       "person")
 
     def described(self, start: int, end: int):
         """Who a definite description stands for, only where the article leaves no doubt:

@@ -27,13 +27,13 @@ from helpers.quotes.indirect import Report, headline_claim, indirect_speech
 from helpers.quotes.learned import learned_reports
 from helpers.quotes.marks import find_pieces, quoted_tokens
 from helpers.quotes.reader import Reader, cue_lexicon
-from helpers.quotes.tables import (cue_counts, findings, highlight_spans, kinds_by_speaker_type, most_quoted,
-                                   most_quoted_article, quote_listing, speaker_summary, speakers_compared,
-                                   with_speaker_label)
+from helpers.quotes.tables import (cue_counts, findings, highlight_spans, kinds_by_speaker_type, marked_article,
+                                   most_quoted, most_quoted_article, quote_listing, speaker_summary,
+                                   speakers_compared, with_speaker_label)
 from helpers.structure import Context
 
 __all__ = ["cue_counts", "cue_lexicon", "extract_quotes", "find_pieces", "findings", "highlight_spans",
-           "kinds_by_speaker_type", "most_quoted", "most_quoted_article", "quote_listing", "quoted_tokens",
+           "kinds_by_speaker_type", "marked_article", "most_quoted", "most_quoted_article", "quote_listing", "quoted_tokens",
            "speaker_summary", "speaker_words", "speakers_compared", "with_speaker_label"]
 
 

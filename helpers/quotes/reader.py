@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 
 from spacy.tokens import Token
 
 from helpers.data_files import data_lines, data_rows
 from helpers.identity import ArticleIdentity, identify
 from helpers.identity.mentions import SUBJECT_DEPS
-from helpers.identity.names import name_words, speaker_words
+from helpers.identity.names import honorifics, name_words, speaker_words
 from helpers.quotes.marks import MARKS, Piece, article_quoting
 from helpers.structure import Context
 
@@ -26,6 +27,7 @@ SCARE_MAX_WORDS = 5
 TRANSCRIPT_TURN = re.compile(r"(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s")
 # A reporter's question in a briefing's transcript: "Q  Josh, on Syria …".
 QUESTION_TURN = re.compile(r"Q[:.]?\s")
+MANY_TURNS = 3  # a capitalised name opening this many paragraphs is someone taking turns
 
 
 @functools.cache
@@ -119,17 +121,33 @@ class Reader:
         """The turns of a transcript written out of quotation marks (a briefing): the starts
         of the paragraphs that open one, and who has the floor from there on: the span of a
         person's name ("MR. EARNEST: …"), or None from a reporter's question ("Q …")."""
+        opened = [(start, TRANSCRIPT_TURN.match(self.text, start, end) or QUESTION_TURN.match(self.text, start, end))
+                  for start, end in self.context.paragraphs]
+        names = Counter(turn.group("name") for _, turn in opened if turn is not None and "name" in turn.groupdict())
         starts, speakers = [], []
-        for start, end in self.context.paragraphs:
-            if (turn := TRANSCRIPT_TURN.match(self.text, start, end)) is not None \
-                    and turn.group("name").lower().replace("’", "'") not in newsroom_labels() \
-                    and self.names_a_person(turn):
+        for start, turn in opened:
+            if turn is None:
+                continue
+            if "name" not in turn.groupdict():  # a question
+                if starts:
+                    starts.append(start)
+                    speakers.append(None)
+            elif self._takes_turns(turn, names[turn.group("name")]):
                 starts.append(start)
                 speakers.append(turn.span("name"))
-            elif QUESTION_TURN.match(self.text, start, end) and starts:
-                starts.append(start)
-                speakers.append(None)
         return starts, speakers
+
+    def _takes_turns(self, turn: re.Match, turns: int) -> bool:
+        """Whether a capitalised name before a colon is a person taking a turn: one the article
+        names, or with a courtesy title or a role ("MR. GIBBS", "SECRETARY GATES": briefings
+        seldom name their press secretary otherwise), or one opening three paragraphs or more;
+        never a newsroom's label ("UPDATE")."""
+        name = turn.group("name")
+        if name.lower().replace("’", "'") in newsroom_labels():
+            return False
+        first = name.split()[0].lower()
+        return (self.names_a_person(turn) or first in honorifics() or self.words.get(first) == "role"
+                or turns >= MANY_TURNS)
 
     def turn_speaker(self, position: int) -> tuple[int, int] | None:
         """The name of the person whose transcript turn holds `position`, if any."""

@@ -124,12 +124,12 @@ def _treaty_set_name(split: str) -> str:
     "test_seen" -> "test (seen)"; what the suffix said is in the set's status."""
     base = re.sub(r"_(first_run|before_\w+)$", "", split)
     if base == "test_seen":
-        return "test (seen)"
+        return "test\N{NO-BREAK SPACE}(seen)"
     match = re.fullmatch(r"([a-z]+?)(\d*)", base)
     if not match:
         return split.replace("_", " ")
     word = {"heldout": "held-out"}.get(match.group(1), match.group(1))
-    return f"{word} {match.group(2)}" if match.group(2) else word
+    return f"{word}\N{NO-BREAK SPACE}{match.group(2)}" if match.group(2) else word  # never "held-out" above "2"
 
 
 def _treaty_status(figures: dict) -> str:

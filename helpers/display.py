@@ -33,7 +33,7 @@ import pandas as pd
 PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a5f3fc", "#e5e7eb")
 CLIP = 90  # characters of text shown in a cell before it is clipped at a word
 ID_CLIP = 18  # identifiers longer than this show their start and end
-HEADER_CLIP = 24  # characters of a column heading
+HEADER_CLIP = 30  # characters of a column heading
 # How every table names the speaker of a quote the article does not attribute.
 UNKNOWN_SPEAKER = "(unknown speaker)"
 CARDS_FROM = 3  # columns from which a table becomes one card per row on a phone

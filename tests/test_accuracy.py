@@ -54,11 +54,11 @@ def test_sentiment_errors_are_summarised_without_article_text(results):
 
 def test_treaty_figures_show_every_set_with_its_status(results):
     figures = accuracy.treaty_figures(results["treaties"])
-    assert figures["set"].tolist()[:3] == ["dev", "dev 2", "test (seen)"]
+    assert figures["set"].tolist()[:3] == ["dev", "dev\N{NO-BREAK SPACE}2", "test\N{NO-BREAK SPACE}(seen)"]
     statuses = figures.groupby("set")["status"].apply(list).to_dict()
-    assert statuses["dev"] == ["tuning"] and statuses["test (seen)"] == ["seen"]
+    assert statuses["dev"] == ["tuning"] and statuses["test\N{NO-BREAK SPACE}(seen)"] == ["seen"]
     assert "held-out, first run, before the fixes it prompted" in statuses["held-out"]
-    assert "held-out, scored on earlier code" in statuses["held-out 2"]
+    assert "held-out, scored on earlier code" in statuses["held-out\N{NO-BREAK SPACE}2"]
     assert len(figures) == len(set(zip(figures["set"], figures["status"])))  # one row per scoring
     errors = accuracy.treaty_errors(results["treaties"])
     assert {"set", "status", "gold", "predicted"} <= set(errors.columns)
@@ -77,7 +77,7 @@ def test_the_treaty_headline_uses_the_clean_held_out_figure_when_there_is_one():
     [line] = accuracy.findings({"treaties": seen_only})
     assert line.startswith("Treaty references (dev, tuning)")
     [line] = accuracy.findings({"treaties": {**seen_only, **treaty_results(heldout2="held-out")}})
-    assert line.startswith("Treaty references (held-out 2, held-out)")
+    assert line.startswith("Treaty references (held-out\N{NO-BREAK SPACE}2, held-out)")
 
 
 def test_the_treaty_headline_separates_what_the_list_lacks_from_what_the_rules_miss():
@@ -94,7 +94,7 @@ def test_the_share_of_instruments_outside_the_list_found_and_no_held_out_errors(
     sets["heldout2"]["errors"] = [{"path": "p", "start_char": 0, "end_char": 1, "gold": "x",
                                    "predicted": None, "form": "name"}]
     table = accuracy.treaty_unlisted_found(sets)
-    assert table[["set", "found at least once", "share"]].values.tolist() == [["dev 2", 18, 0.947]]
+    assert table[["set", "found at least once", "share"]].values.tolist() == [["dev\N{NO-BREAK SPACE}2", 18, 0.947]]
     assert accuracy.treaty_errors(sets).empty
 
 
@@ -105,7 +105,7 @@ def test_treaty_recall_by_coverage_has_a_row_per_set_and_group():
         "not in the list": {"found": 0, "gold": 48, "recall": 0.0}}
     table = accuracy.treaty_recall_by_coverage(held_out)
     assert table[["set", "instruments", "found", "gold references"]].values.tolist() == [
-        ["held-out 2", "in the list", 35, 43], ["held-out 2", "not in the list", 0, 48]]
+        ["held-out\N{NO-BREAK SPACE}2", "in the list", 35, 43], ["held-out\N{NO-BREAK SPACE}2", "not in the list", 0, 48]]
 
 
 def test_sentiment_figures_never_show_the_shipped_model_on_its_own_training_rows():
@@ -140,9 +140,9 @@ def test_a_held_out_set_scored_again_keeps_its_earlier_figure_apart():
     sets["heldout2_before_issue_16"] = {**treaty_results(x="held-out")["x"], "scored_before": "issue 16"}
     figures = accuracy.treaty_figures(sets)
     assert figures[["set", "status"]].values.tolist()[1:] == [
-        ["held-out 2", "held-out"], ["held-out 2", "held-out, scored on earlier code"]]
+        ["held-out\N{NO-BREAK SPACE}2", "held-out"], ["held-out\N{NO-BREAK SPACE}2", "held-out, scored on earlier code"]]
     [line] = accuracy.findings({"treaties": sets})
-    assert line.startswith("Treaty references (held-out 2, held-out)")
+    assert line.startswith("Treaty references (held-out\N{NO-BREAK SPACE}2, held-out)")
 
 
 def test_stance_figures_label_dev_and_blind_sets_and_keep_the_baselines(results):

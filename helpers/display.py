@@ -7,9 +7,9 @@ Three conventions every notebook follows (and a new one should too):
   ".0"), dates as "19 Jan 2020" (no time of day), missing values blank, long text clipped at a word with the
   whole text on hover and one tap away (`<details>`), identifiers shortened, column names
   in words, and a caption that says "first 20 of 28 articles" when not every row is shown.
-  On a screen narrower than 40rem a table of three or more columns becomes one card per row
-  (the first column as its heading); a table wider than the page scrolls inside its own box,
-  with a shadow on the side that has more, never the page. The styles travel with each table
+  On a screen narrower than 40rem a table of three or more columns that would not fit
+  becomes one card per row (the first column as its heading); a table wider than the page
+  scrolls inside its own box, with a shadow on the side that has more, never the page. The styles travel with each table
   (TABLE_CSS), so JupyterLab and the rendered report look alike.
 - **Closing findings**: every module that feeds a notebook has a function named `findings`
   returning `Findings`, a list of plain sentences that renders as a Markdown list (each
@@ -36,7 +36,9 @@ ID_CLIP = 18  # identifiers longer than this show their start and end
 HEADER_CLIP = 30  # characters of a column heading
 # How every table names the speaker of a quote the article does not attribute.
 UNKNOWN_SPEAKER = "(unknown speaker)"
-CARDS_FROM = 3  # columns from which a table becomes one card per row on a phone
+CARDS_FROM = 3  # columns from which a table becomes one card per row on a phone …
+PHONE_CHARS = 44  # … when its columns need more characters than a phone's width holds
+CELL_WRAP = 16  # characters from which a text cell wraps on a phone
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 # Sent with every table, so JupyterLab and the rendered report look the same; `.nh-wrap`
 # outranks JupyterLab's own table rules (fixed layout, right-aligned cells). On a screen
@@ -97,7 +99,8 @@ class Table:
         head = "".join(column.header() for column in columns)
         body = "".join("<tr>" + "".join(column.cell(i) for column in columns) + "</tr>"
                        for i in range(len(self.shown)))
-        layout = " nh-cards" if len(columns) >= CARDS_FROM else ""
+        wide = sum(column.phone_width(self.shown) for column in columns) > PHONE_CHARS
+        layout = " nh-cards" if len(columns) >= CARDS_FROM and wide else ""
         return (f'{TABLE_CSS}{caption}<div class="nh-wrap"><table class="nh-table{layout}">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
@@ -150,6 +153,13 @@ class _Column:
             return (f'<th{align} title="{html.escape(self.label)}">'
                     f"{html.escape(clip_at_word(self.label, HEADER_CLIP))}</th>")
         return f"<th{align}>{html.escape(self.label)}</th>"
+
+    def phone_width(self, shown: pd.DataFrame) -> int:
+        """Characters the column needs on a narrow screen: its longest heading word or its
+        widest cell (text wraps from CELL_WRAP), and padding."""
+        cells = [len(self._formatted(value)[0]) for value in self.values]
+        widest = min(max(cells, default=0), CELL_WRAP) if self.kind == "text" else max(cells, default=0)
+        return max([widest, *(len(word) for word in self.label.split())]) + 2
 
     def plain(self) -> list[str]:
         return [self._formatted(value)[0] for value in self.values]

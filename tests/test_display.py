@@ -59,8 +59,11 @@ def test_identifiers_are_shortened_and_wide_tables_become_cards_on_a_phone():
     ids = pd.DataFrame({"article_id": ["5f1c0b7e2a9d4c1e8f3a6b2d9c0e1f47"], "title": ["Grain"], "words": [69]})
     html = table(ids, "Ids")._repr_html_()
     assert ">5f1c0b7e2a9d4…1f47<" in html and 'title="5f1c0b7e2a9d4c1e8f3a6b2d9c0e1f47"' in html
+    assert '<table class="nh-table">' in html  # three narrow columns fit a phone
+    wide = ids.assign(outlet="valleyherald.example.org", date=pd.Timestamp("2020-01-19"))
+    html = table(wide, "Ids")._repr_html_()
     assert 'class="nh-table nh-cards"' in html and 'data-label="article id"' in html
-    assert '<table class="nh-table">' in table(ids[["title", "words"]], "Two columns")._repr_html_()
+    assert '<table class="nh-table">' in table(wide[["title", "words"]], "Two columns")._repr_html_()
     assert "@media (max-width:40rem)" in html and "overflow-x:auto" in html
 
 

@@ -69,10 +69,14 @@ def highlight_spans(quotes: pd.DataFrame, article_id: str) -> list[tuple[int, in
 
 
 def quote_listing(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Each speaker's quotes as a table: who, kind, cue and the whole quote, grouped by speaker
-    and in article order (`display.table` clips long quotes at a word)."""
+    """Each speaker's quotes as a table: who, kind, cue and the whole quote, grouped by speaker,
+    the most quoted first and quotes without a speaker last, each speaker's in article order
+    (`display.table` clips long quotes at a word)."""
     labelled = with_speaker_label(quotes)
-    labelled = labelled.assign(_key=labelled["who"].str.casefold()).sort_values(["_key", "who", "article_id", "start_char"])
+    quoted = labelled.groupby("who")["who"].transform("size")
+    labelled = labelled.assign(_unknown=labelled["who"] == UNKNOWN_SPEAKER, _quoted=-quoted,
+                               _key=labelled["who"].str.casefold())
+    labelled = labelled.sort_values(["_unknown", "_quoted", "_key", "who", "article_id", "start_char"])
     return labelled[["who", "kind", "cue", "text"]].reset_index(drop=True)
 
 

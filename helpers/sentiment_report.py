@@ -140,6 +140,17 @@ def mention_sentiment(analysis, names: Iterable[str]) -> pd.DataFrame:
          "end_char", "sentiment", "score"]]
 
 
+def mention_listing(analysis, mention_table: pd.DataFrame) -> pd.DataFrame:
+    """`mention_sentiment`'s rows as a reader reads them: the entity, its article, the label
+    and score, and the sentence it is in (instead of offsets)."""
+    texts = analysis.articles.set_index("article_id")["text"]
+    sentences = [texts[row.article_id][int(row.sentence_start):int(row.sentence_end)]
+                 if pd.notna(row.sentence_start) else "" for row in mention_table.itertuples()]
+    return mention_table.assign(sentence_text=sentences)[
+        ["canonical", "article_id", "sentiment", "score", "sentence_text"]].rename(
+        columns={"canonical": "entity", "sentence_text": "sentence"})
+
+
 def strongest_mentions(mention_table: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
     """The `limit` mentions scored furthest from neutral, one per sentence."""
     ordered = mention_table.assign(strength=mention_table["score"].abs()).sort_values(

@@ -243,6 +243,9 @@ def test_notebook_helpers_on_the_seed(seed_analysis):
     assert lines[1].startswith("In the longest article, “Blinken: NATO Looking at More Permanent Troop")
     mentions = sentiment_report.mention_sentiment(seed_analysis, ["Russia"])
     explained = sentiment_report.explained_mentions(seed_analysis, mentions, limit=2)
+    listing = sentiment_report.mention_listing(seed_analysis, mentions)
+    assert list(listing.columns) == ["entity", "article_id", "sentiment", "score", "sentence"]
+    assert len(listing) == len(mentions) and listing["sentence"].str.contains("Russia").all()
     assert len(explained) == 2 and all("strongest words" in caption for caption, _, _ in explained)
     by_month = sentiment_report.entity_sentiment_by(seed_analysis, "date", ["Russia"])
     assert by_month.empty  # the seed article has no date

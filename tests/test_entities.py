@@ -333,3 +333,13 @@ def test_entity_view_of_a_long_article_stops_after_the_paragraph_of_its_last_sho
     assert "day 9." in html and "day 10." not in html
     assert "The first 10 of 30 mentions, up to the end of their paragraph" in html
     assert "The first" not in entity_view_html(text, entities, limit=30)
+
+
+def test_a_sentences_opening_word_and_a_trimmed_title_do_not_bend_names(nlp):
+    text = ("Robot news\n\nCar-maker Honda's humanoid robot Asimo has just got faster. "
+            "Eventually Asimo could find gainful employment in offices.\n\n"
+            "MR. EARNEST: You'd have to check with the Department of Justice about this.\n")
+    entities = entities_of(text, nlp)
+    assert set(entities.loc[entities["text"] == "Asimo", "canonical"]) == {"Asimo"}  # not "Eventually Asimo"
+    justice = entities[entities["text"].str.startswith("Department")]
+    assert justice["text"].tolist() == ["Department of Justice"]  # "Justice" is a title only at the end of a role

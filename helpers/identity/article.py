@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from helpers.identity.mentions import MISTAKABLE_LABELS, SUBJECT_DEPS, Mention, find_mentions
+from helpers.identity.mentions import MISTAKABLE_LABELS, SUBJECT_DEPS, Mention, find_mentions, opens_the_sentence
 from helpers.identity.names import (alias_key, organization_words, repaired, aliases, countries, cue_lemmas, demonyms, female_honorifics,
                                     first_name_genders, honorifics, initials, known_people, name_words,
                                     speaker_words, without_possessive)
@@ -322,10 +322,19 @@ def _given_name_form(context: Context, surname: str) -> str | None:
     common = context.lower_words
     forms = [f for f in forms if speaker_words().get(f.split()[0].lower()) is None and f.split()[0].lower() not in common
              and f.split()[0].lower() not in honorifics() and f.split()[0] not in demonyms()
-             and f not in countries() and alias_key(f) not in aliases()]  # not "South Africa"
+             and f not in countries() and alias_key(f) not in aliases()  # not "South Africa"
+             and not _opens_a_sentence(context, f)]  # not "Eventually Asimo"
     if not forms:
         return None
     return max(sorted(set(forms)), key=lambda f: (forms.count(f), -context.text.find(f)))
+
+
+def _opens_a_sentence(context: Context, form: str) -> bool:
+    """Whether the first word of `form`, where the article first writes it, is a word that
+    opens its sentence rather than a given name ("Eventually Asimo could …")."""
+    start = context.text.find(form)
+    span = context.doc.char_span(start, start + len(form.split()[0]))
+    return span is not None and opens_the_sentence(span[0])
 
 
 def _full_forms_before(context: Context, item: Named, form_of) -> list[str]:

@@ -102,11 +102,14 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
                 or doc[index].like_num:
             end = index
             break
-    # "force Soros Foundation", "Anthony duet", a transcript's "Q Robert", "USAID
-    # Administrator": a common word, a question mark or a title at either end is not the name
-    while end - start > 1 and (_common_word(doc[start]) or doc[start].text == "Q"):
+    # "force Soros Foundation", "Anthony duet", a transcript's "Q Robert", "Eventually
+    # Asimo", "USAID Administrator": a common word, a question mark, a sentence's opening
+    # adverb or a title at either end is not the name
+    while end - start > 1 and (_common_word(doc[start]) or doc[start].text == "Q" or opens_the_sentence(doc[start])):
         start += 1
-    while end - start > 1 and (_common_word(doc[end - 1]) or (label != "PERSON" and doc[end - 1].lower_ in title_heads())):
+    # "USAID Administrator" ends with a title, "the Department of Justice" does not
+    while end - start > 1 and (_common_word(doc[end - 1]) or (
+            label != "PERSON" and doc[end - 1].lower_ in title_heads() and doc[end - 2].lower_ != "of")):
         end -= 1
     if start >= end:
         return None
@@ -120,6 +123,12 @@ def make_mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
             return None
         label = _a_work(doc, span) or label
     return Mention(span.start_char, span.end_char, (start, end), label, clean(span.text), role, portfolio, introduced)
+
+
+def opens_the_sentence(token) -> bool:
+    """A capitalised word that is no name, only capitalised because it opens the sentence:
+    "Eventually", "Concerning", "Meanwhile"."""
+    return token.is_sent_start and token.pos_ in ("ADV", "ADP", "VERB", "SCONJ", "CCONJ", "INTJ", "PART")
 
 
 def _common_word(token) -> bool:

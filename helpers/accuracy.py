@@ -128,8 +128,10 @@ def _treaty_set_name(split: str) -> str:
     match = re.fullmatch(r"([a-z]+?)(\d*)", base)
     if not match:
         return split.replace("_", " ")
-    word = {"heldout": "held-out"}.get(match.group(1), match.group(1))
-    return f"{word}\N{NO-BREAK SPACE}{match.group(2)}" if match.group(2) else word  # never "held-out" above "2"
+    word, number = match.groups()
+    if word == "heldout":  # the first held-out set has no number of its own
+        word, number = "held-out", number or "1"
+    return f"{word}\N{NO-BREAK SPACE}{number}" if number else word  # never "held-out" above "2"
 
 
 def _treaty_status(figures: dict) -> str:

@@ -57,7 +57,7 @@ def test_treaty_figures_show_every_set_with_its_status(results):
     assert figures["set"].tolist()[:3] == ["dev", "dev\N{NO-BREAK SPACE}2", "test\N{NO-BREAK SPACE}(seen)"]
     statuses = figures.groupby("set")["status"].apply(list).to_dict()
     assert statuses["dev"] == ["tuning"] and statuses["test\N{NO-BREAK SPACE}(seen)"] == ["seen"]
-    assert "held-out, first run, before the fixes it prompted" in statuses["held-out"]
+    assert statuses["held-out\N{NO-BREAK SPACE}1"] == ["seen", "held-out, first run, before the fixes it prompted"]
     assert "held-out, scored on earlier code" in statuses["held-out\N{NO-BREAK SPACE}2"]
     assert len(figures) == len(set(zip(figures["set"], figures["status"])))  # one row per scoring
     errors = accuracy.treaty_errors(results["treaties"])

@@ -112,7 +112,8 @@ def test_a_long_article_is_marked_up_to_the_paragraph_of_its_last_shown_quote():
     starts = [text.index(f"we will act {i}”") for i in range(30)]
     quotes = pd.DataFrame({"article_id": "briefing", "start_char": starts,
                            "end_char": [s + len(f"we will act {i}") for i, s in enumerate(starts)],
-                           "speaker": "Minister", "speaker_name": None, "kind": "direct", "text": "we will act"})
+                           "speaker": "Minister", "speaker_name": None, "speaker_role": None, "kind": "direct",
+                           "text": "we will act"})
     articles = pd.DataFrame({"article_id": ["briefing"], "title": [None], "text": [text]})
     caption, marked = quote_tables.marked_article(quotes, articles, limit=12)
     assert str(caption) == "briefing: 30 quotes; the first 12 are marked below, up to the end of their paragraph."

@@ -173,6 +173,13 @@ def test_i_in_a_briefing_is_the_person_whose_turn_it_is(nlp):
     assert only(rows, "the talks have failed")["speaker"] == "I"  # the reporter asking
 
 
+def test_a_briefings_question_is_a_reporters(nlp):
+    text = ("Press Briefing by Press Secretary Josh Earnest\n\nMR. EARNEST: Good afternoon.\n\n"
+            "Q Can you tell us about the dinner tonight?\n")
+    row = only(analyse_text(text, nlp)["quotes"], "about the dinner tonight")
+    assert (row["speaker"], row["speaker_name"], row["speaker_role"]) == ("Q", None, "a reporter")
+
+
 def test_a_briefing_that_never_names_its_press_secretary_still_gives_him_his_turns(nlp):
     text = ("Press Briefing 3/3/09\n\nMR. GIBBS: How is everyone?\n\nQ Good. And you?\n\n"
             "MR. GIBBS: I'm good. I think that the meeting went well.\n\n"
@@ -429,7 +436,7 @@ def test_speakers_are_compared_across_articles_and_outlets():
     from helpers import quotes as quote_tables
 
     rows = [{"article_id": a, "quote_id": f"{a}-q1", "kind": "direct", "text": "We will win this",
-             "speaker": "Ann Lee", "speaker_name": "Ann Lee", "speaker_type": "person", "cue": "said",
+             "speaker": "Ann Lee", "speaker_name": "Ann Lee", "speaker_role": None, "speaker_type": "person", "cue": "said",
              "cue_lemma": "say", "start_char": 0, "end_char": 16} for a in ("a", "b")]
     articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Post", "Times"]})
     by_article, by_outlet = quote_tables.speakers_compared(pd.DataFrame(rows), articles)

@@ -95,6 +95,8 @@ class SpeakerResolver:
                                       bisect_left(self.document_starts, end)] if start < doc_end]
         if overlapping:
             return Speaker(min(overlapping)[1], None, "document")  # the first one listed
+        if self.text[start:end] == "Q" and (start == 0 or self.text[start - 1] == "\n"):
+            return Speaker(None, "a reporter", "person")  # a briefing's question: "Q  I wonder if …"
         named = self._entity_holding(head) or self._apposed_person(head)
         if named is None and (taker := self._turn_taker(start, end)) is not None:
             return taker

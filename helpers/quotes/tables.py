@@ -9,8 +9,10 @@ from helpers.display import UNKNOWN_SPEAKER, Findings, Note, Table, count, highl
 MARKED_QUOTES = 12  # quotes marked in an article's text before the excerpt stops
 
 def with_speaker_label(quotes: pd.DataFrame) -> pd.DataFrame:
-    """The quotes with `who`: the resolved name, else the mention as written, else UNKNOWN_SPEAKER."""
-    who = quotes["speaker_name"].fillna(quotes["speaker"]).fillna(UNKNOWN_SPEAKER)
+    """The quotes with `who`: the resolved name, else the unnamed speaker's role ("a
+    spokesman", "a reporter" for a briefing's "Q"), else the mention as written, else
+    UNKNOWN_SPEAKER."""
+    who = quotes["speaker_name"].fillna(quotes["speaker_role"]).fillna(quotes["speaker"]).fillna(UNKNOWN_SPEAKER)
     return quotes.assign(who=who.astype("string"),
                          words=quotes["text"].str.split().str.len().astype("int64"))
 

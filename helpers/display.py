@@ -51,7 +51,8 @@ TABLE_CSS = """<style>
 .nh-wrap .nh-table th{text-align:left;vertical-align:bottom;border-bottom:1px solid #9aa5b1;padding:.3rem .55rem;font-weight:600;white-space:normal;overflow-wrap:normal}
 .nh-wrap .nh-table td{text-align:left;vertical-align:top;padding:.3rem .55rem;border-bottom:1px solid #e4e7eb;overflow-wrap:break-word;max-width:36em}
 .nh-wrap .nh-table tbody tr:nth-child(odd){background:rgba(31,41,51,.035)}.nh-wrap .nh-table tbody tr:hover{background:rgba(59,110,168,.08)}
-.nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.nh-wrap .nh-table th.nh-num{white-space:normal}
+.nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.nh-wrap .nh-table th.nh-num{white-space:normal}
 .nh-wrap .nh-table .nh-nowrap{white-space:nowrap}.nh-wrap .nh-table .nh-text{min-width:14em}
 .nh-wrap .nh-table summary{cursor:pointer;list-style:none}.nh-wrap .nh-table summary::-webkit-details-marker{display:none}
 .nh-wrap .nh-table details[open] summary{display:none}

@@ -105,7 +105,8 @@ def test_treaty_recall_by_coverage_has_a_row_per_set_and_group():
         "not in the list": {"found": 0, "gold": 48, "recall": 0.0}}
     table = accuracy.treaty_recall_by_coverage(held_out)
     assert table[["set", "instruments", "found", "gold references"]].values.tolist() == [
-        ["held-out\N{NO-BREAK SPACE}2", "in the list", 35, 43], ["held-out\N{NO-BREAK SPACE}2", "not in the list", 0, 48]]
+        ["held-out\N{NO-BREAK SPACE}2", "in the list", 35, 43],
+        ["held-out\N{NO-BREAK SPACE}2", "not in the list", 0, 48]]
 
 
 def test_sentiment_figures_never_show_the_shipped_model_on_its_own_training_rows():
@@ -140,7 +141,8 @@ def test_a_held_out_set_scored_again_keeps_its_earlier_figure_apart():
     sets["heldout2_before_issue_16"] = {**treaty_results(x="held-out")["x"], "scored_before": "issue 16"}
     figures = accuracy.treaty_figures(sets)
     assert figures[["set", "status"]].values.tolist()[1:] == [
-        ["held-out\N{NO-BREAK SPACE}2", "held-out"], ["held-out\N{NO-BREAK SPACE}2", "held-out, scored on earlier code"]]
+        ["held-out\N{NO-BREAK SPACE}2", "held-out"],
+        ["held-out\N{NO-BREAK SPACE}2", "held-out, scored on earlier code"]]
     [line] = accuracy.findings({"treaties": sets})
     assert line.startswith("Treaty references (held-out\N{NO-BREAK SPACE}2, held-out)")
 

@@ -436,7 +436,8 @@ def test_speakers_are_compared_across_articles_and_outlets():
     from helpers import quotes as quote_tables
 
     rows = [{"article_id": a, "quote_id": f"{a}-q1", "kind": "direct", "text": "We will win this",
-             "speaker": "Ann Lee", "speaker_name": "Ann Lee", "speaker_role": None, "speaker_type": "person", "cue": "said",
+             "speaker": "Ann Lee", "speaker_name": "Ann Lee", "speaker_role": None, "speaker_type": "person",
+             "cue": "said",
              "cue_lemma": "say", "start_char": 0, "end_char": 16} for a in ("a", "b")]
     articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["Post", "Times"]})
     by_article, by_outlet = quote_tables.speakers_compared(pd.DataFrame(rows), articles)

@@ -33,7 +33,8 @@ from helpers.quotes.tables import (cue_counts, findings, highlight_spans, kinds_
 from helpers.structure import Context
 
 __all__ = ["cue_counts", "cue_lexicon", "extract_quotes", "find_pieces", "findings", "highlight_spans",
-           "kinds_by_speaker_type", "marked_article", "most_quoted", "most_quoted_article", "quote_listing", "quoted_tokens",
+           "kinds_by_speaker_type", "marked_article", "most_quoted", "most_quoted_article", "quote_listing",
+           "quoted_tokens",
            "speaker_summary", "speaker_words", "speakers_compared", "with_speaker_label"]
 
 

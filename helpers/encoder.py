@@ -28,6 +28,7 @@ import functools
 import importlib.util
 import itertools
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,6 +47,9 @@ MAX_PIECES = 510  # 512 positions, less [CLS] and [SEP]; longer sentences go in 
 CHUNK_PIECES = 4096  # word pieces encoded together (the dense layers' rows)
 ATTENTION_CELLS = 2**16  # (query, key) pairs per head in one attention product
 PARALLEL_PIECES = 2048  # chunks this large may use every BLAS thread
+# "onnx" (helpers.encoder_onnx, int8, the default when onnxruntime is installed) or "numpy"
+# (this module, float32: the reference)
+BACKEND_ENV = "HELPERS_ENCODER_BACKEND"
 
 
 class EncoderMissing(ModelError):
@@ -63,7 +67,8 @@ def model_folder() -> Path:
 class MiniLM:
     """The encoder's first LAYERS layers with their weights, and its WordPiece tokenizer."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, backend: str = "numpy"):
+        self.backend = backend
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         # the file asks for 128 pieces at most, padded: here sentences are windowed instead
         self.tokenizer.no_truncation()
@@ -141,7 +146,15 @@ class MiniLM:
 
     def hidden_states(self, batch: Sequence[Sequence[int]]) -> list[np.ndarray]:
         """Hidden states after LAYERS layers (positions x width, float32) for each list of
-        piece ids, wrapped in [CLS] ... [SEP].
+        piece ids, wrapped in [CLS] ... [SEP], by the chosen backend."""
+        if self.backend == "onnx":
+            from helpers.encoder_onnx import load_onnx_encoder
+
+            return load_onnx_encoder(self).hidden_states(batch)
+        return self.reference_states(batch)
+
+    def reference_states(self, batch: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """`hidden_states` in NumPy, float32.
 
         Nothing is padded: the pieces of all the lists are stacked into one matrix for the
         dense layers (each row's numbers do not depend on the other rows), and attention
@@ -249,6 +262,15 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def default_backend() -> str:
+    from helpers.encoder_onnx import available
+
+    chosen = os.environ.get(BACKEND_ENV) or ("onnx" if available() else "numpy")
+    if chosen not in ("onnx", "numpy"):
+        raise ValueError(f"{BACKEND_ENV} must be onnx or numpy, not {chosen!r}")
+    return chosen
+
+
 @functools.cache
-def load_encoder() -> MiniLM:
-    return MiniLM(model_folder())
+def load_encoder(backend: str | None = None) -> MiniLM:
+    return MiniLM(model_folder(), backend or default_backend())

@@ -77,17 +77,39 @@ class MiniLM:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.width, self.heads = config["hidden_size"], config["num_attention_heads"]
         self.epsilon = np.float32(config["layer_norm_eps"])
-        with safe_open(folder / "model.safetensors", framework="numpy") as weights:
+        self.folder = folder
+
+    @functools.cached_property
+    def _weights(self) -> dict:
+        """The network's weights, read on first use: the onnxruntime backend needs them only
+        to build its graph once, so its workers do not hold them."""
+        with safe_open(self.folder / "model.safetensors", framework="numpy") as weights:
             # only the tensors of the layers that are run are read
             tensors = {name: weights.get_tensor(name) for name in weights.keys()
                        if not name.startswith("encoder.layer.")
                        or int(name.split(".")[2]) < LAYERS}
-        self.words = tensors["embeddings.word_embeddings.weight"]
-        self.positions = tensors["embeddings.position_embeddings.weight"]
-        self.positions += tensors["embeddings.token_type_embeddings.weight"][0]
-        self.embedding_norm = (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"])
-        self.layers = [self._layer(tensors, f"encoder.layer.{n}.", self.width, self.heads)
-                       for n in range(LAYERS)]
+        positions = tensors["embeddings.position_embeddings.weight"]
+        positions += tensors["embeddings.token_type_embeddings.weight"][0]
+        return {"words": tensors["embeddings.word_embeddings.weight"], "positions": positions,
+                "embedding_norm": (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"]),
+                "layers": [self._layer(tensors, f"encoder.layer.{n}.", self.width, self.heads)
+                           for n in range(LAYERS)]}
+
+    @property
+    def words(self) -> np.ndarray:
+        return self._weights["words"]
+
+    @property
+    def positions(self) -> np.ndarray:  # position embeddings plus the one token type's
+        return self._weights["positions"]
+
+    @property
+    def embedding_norm(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._weights["embedding_norm"]
+
+    @property
+    def layers(self) -> list[dict[str, np.ndarray]]:
+        return self._weights["layers"]
 
     @staticmethod
     def _layer(tensors: dict[str, np.ndarray], prefix: str, width: int, heads: int) -> dict[str, np.ndarray]:

@@ -20,6 +20,10 @@ The forward pass is built for many short sentences on few cores: the word pieces
 sentences asked for together are stacked into one float32 matrix for the dense layers (the
 cost of the network), without padding, and attention is computed over each sentence's own
 pieces only. A sentence gets the same numbers alone or in any company.
+
+This NumPy pass is the reference. When onnxruntime is installed an analysis runs the same
+network in int8 instead (`helpers.encoder_onnx`, two to three times faster);
+HELPERS_ENCODER_BACKEND=numpy asks for this one.
 """
 
 from __future__ import annotations

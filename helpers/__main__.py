@@ -14,7 +14,7 @@ from pathlib import Path
 from helpers.articles import InputError
 from helpers.exports import ROLES
 from helpers.pipeline import ModelError
-from helpers.sentiment import ACCURATE_TARGET_METHOD, FAST_TARGET_METHOD, TARGET_MODELS
+from helpers.sentiment import DEFAULT_TARGET_METHOD, FAST_TARGET_METHOD, TARGET_MODELS
 
 
 ROLE_HELP = {"text": "text", "title": "headline", "date": "publication date",
@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--model", help="an installed spaCy pipeline (default: HELPERS_MODEL or the pinned one)")
     analyze.add_argument("--chunk-chars", type=int, default=None,
                          help="characters of text per unit of work (default: 250,000)")
-    analyze.add_argument("--target-sentiment", choices=TARGET_MODELS, default=FAST_TARGET_METHOD,
-                         help=f"the model of sentiment towards entities (default: {FAST_TARGET_METHOD}, fast; "
-                              f"{ACCURATE_TARGET_METHOD} is more accurate and slower)")
+    analyze.add_argument("--target-sentiment", choices=TARGET_MODELS, default=DEFAULT_TARGET_METHOD,
+                         help=f"the model of sentiment towards entities (default: {DEFAULT_TARGET_METHOD}; "
+                              f"{FAST_TARGET_METHOD} is faster and less accurate)")
 
     report = commands.add_parser("report", help="run every notebook and render HTML")
     report.add_argument("--corpus", default="seeds", help="articles to analyse (default: seeds)")

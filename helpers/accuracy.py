@@ -314,7 +314,7 @@ def throughput_figures(results: dict) -> pd.DataFrame:
     """Speed of the whole analysis against bare spaCy on the same texts, in one run."""
     runs = [("bare spaCy nlp.pipe", "bare_spacy"), ("analysis, 1 process, no cache", "cold_1_worker"),
             ("analysis, 2 processes, no cache", "cold_2_workers"), ("analysis, warm cache", "warm"),
-            ("analysis, 1 process, no cache, target-minilm", "cold_1_worker_accurate_sentiment")]
+            ("analysis, 1 process, no cache, target-lr (fast)", "cold_1_worker_fast_sentiment")]
     rows = [{"run": label, "seconds": results[key]["seconds"],
              "tokens per second": results[key]["tokens_per_second"],
              "peak memory (MB)": results[key].get("peak_memory_mb")}

@@ -63,7 +63,7 @@ def extract_article(article: dict, doc: Doc, target_method: str | None = None
     """Every extractor's records for one article, and a problem row for any that failed or
     overran its time budget (`extractor-failed`, `too-large`, `too-slow`, the detail starting
     with the extractor's name); `target_method` names the sentiment-towards-entities model
-    (None: the fast one)."""
+    (None: the default, `target-minilm`)."""
     context = Context(article, doc, target_method=target_method)
     problems = Problems()
     budget = budget_for(len(article["text"]))

@@ -20,6 +20,10 @@ The forward pass is built for many short sentences on few cores: the word pieces
 sentences asked for together are stacked into one float32 matrix for the dense layers (the
 cost of the network), without padding, and attention is computed over each sentence's own
 pieces only. A sentence gets the same numbers alone or in any company.
+
+This NumPy pass is the reference. When onnxruntime is installed an analysis runs the same
+network in int8 instead (`helpers.encoder_onnx`, two to three times faster);
+HELPERS_ENCODER_BACKEND=numpy asks for this one.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import functools
 import importlib.util
 import itertools
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,6 +51,9 @@ MAX_PIECES = 510  # 512 positions, less [CLS] and [SEP]; longer sentences go in 
 CHUNK_PIECES = 4096  # word pieces encoded together (the dense layers' rows)
 ATTENTION_CELLS = 2**16  # (query, key) pairs per head in one attention product
 PARALLEL_PIECES = 2048  # chunks this large may use every BLAS thread
+# "onnx" (helpers.encoder_onnx, int8, the default when onnxruntime is installed) or "numpy"
+# (this module, float32: the reference)
+BACKEND_ENV = "HELPERS_ENCODER_BACKEND"
 
 
 class EncoderMissing(ModelError):
@@ -63,7 +71,8 @@ def model_folder() -> Path:
 class MiniLM:
     """The encoder's first LAYERS layers with their weights, and its WordPiece tokenizer."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, backend: str = "numpy"):
+        self.backend = backend
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         # the file asks for 128 pieces at most, padded: here sentences are windowed instead
         self.tokenizer.no_truncation()
@@ -72,17 +81,39 @@ class MiniLM:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.width, self.heads = config["hidden_size"], config["num_attention_heads"]
         self.epsilon = np.float32(config["layer_norm_eps"])
-        with safe_open(folder / "model.safetensors", framework="numpy") as weights:
+        self.folder = folder
+
+    @functools.cached_property
+    def _weights(self) -> dict:
+        """The network's weights, read on first use: the onnxruntime backend needs them only
+        to build its graph once, so its workers do not hold them."""
+        with safe_open(self.folder / "model.safetensors", framework="numpy") as weights:
             # only the tensors of the layers that are run are read
             tensors = {name: weights.get_tensor(name) for name in weights.keys()
                        if not name.startswith("encoder.layer.")
                        or int(name.split(".")[2]) < LAYERS}
-        self.words = tensors["embeddings.word_embeddings.weight"]
-        self.positions = tensors["embeddings.position_embeddings.weight"]
-        self.positions += tensors["embeddings.token_type_embeddings.weight"][0]
-        self.embedding_norm = (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"])
-        self.layers = [self._layer(tensors, f"encoder.layer.{n}.", self.width, self.heads)
-                       for n in range(LAYERS)]
+        positions = tensors["embeddings.position_embeddings.weight"]
+        positions += tensors["embeddings.token_type_embeddings.weight"][0]
+        return {"words": tensors["embeddings.word_embeddings.weight"], "positions": positions,
+                "embedding_norm": (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"]),
+                "layers": [self._layer(tensors, f"encoder.layer.{n}.", self.width, self.heads)
+                           for n in range(LAYERS)]}
+
+    @property
+    def words(self) -> np.ndarray:
+        return self._weights["words"]
+
+    @property
+    def positions(self) -> np.ndarray:  # position embeddings plus the one token type's
+        return self._weights["positions"]
+
+    @property
+    def embedding_norm(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._weights["embedding_norm"]
+
+    @property
+    def layers(self) -> list[dict[str, np.ndarray]]:
+        return self._weights["layers"]
 
     @staticmethod
     def _layer(tensors: dict[str, np.ndarray], prefix: str, width: int, heads: int) -> dict[str, np.ndarray]:
@@ -141,7 +172,15 @@ class MiniLM:
 
     def hidden_states(self, batch: Sequence[Sequence[int]]) -> list[np.ndarray]:
         """Hidden states after LAYERS layers (positions x width, float32) for each list of
-        piece ids, wrapped in [CLS] ... [SEP].
+        piece ids, wrapped in [CLS] ... [SEP], by the chosen backend."""
+        if self.backend == "onnx":
+            from helpers.encoder_onnx import load_onnx_encoder
+
+            return load_onnx_encoder(self).hidden_states(batch)
+        return self.reference_states(batch)
+
+    def reference_states(self, batch: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """`hidden_states` in NumPy, float32.
 
         Nothing is padded: the pieces of all the lists are stacked into one matrix for the
         dense layers (each row's numbers do not depend on the other rows), and attention
@@ -249,6 +288,15 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def default_backend() -> str:
+    from helpers.encoder_onnx import available
+
+    chosen = os.environ.get(BACKEND_ENV) or ("onnx" if available() else "numpy")
+    if chosen not in ("onnx", "numpy"):
+        raise ValueError(f"{BACKEND_ENV} must be onnx or numpy, not {chosen!r}")
+    return chosen
+
+
 @functools.cache
-def load_encoder() -> MiniLM:
-    return MiniLM(model_folder())
+def load_encoder(backend: str | None = None) -> MiniLM:
+    return MiniLM(model_folder(), backend or default_backend())

@@ -32,7 +32,7 @@ from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import (DocCache, TableStore, atomic_open, cache_dir, chunk_key,
                            extractors_version)
 from helpers.pipeline import load_model, model_id, model_name, parse
-from helpers.sentiment import FAST_TARGET_METHOD, load_target_model
+from helpers.sentiment import DEFAULT_TARGET_METHOD, FAST_TARGET_METHOD, load_target_model
 from helpers.treaty_texts import save_quoted_wording, texts_folder
 
 CHUNK_CHARS = 250_000
@@ -50,21 +50,21 @@ class Job:
     version: str  # the extractors' version
     parts: str  # where finished chunks go: a folder or an fsspec URL
     cache: bool
-    target_method: str = FAST_TARGET_METHOD  # the model of sentiment towards entities
+    target_method: str = DEFAULT_TARGET_METHOD  # the model of sentiment towards entities
 
 
 def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | None = None,
             cache: bool = True, out: str | Path | None = None, progress: bool | None = None,
             chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
-            target_method: str = FAST_TARGET_METHOD, fields: dict[str, str] | None = None) -> Analysis:
+            target_method: str = DEFAULT_TARGET_METHOD, fields: dict[str, str] | None = None) -> Analysis:
     """Load `inputs`, parse them with one spaCy pipeline and extract every table.
 
     `workers` local processes, or `dask` (a scheduler address, or "local"), share the
     chunks. With `out` (a folder or fsspec URL), the tables are written there as Parquet,
     streamed chunk by chunk, and a run that was interrupted resumes where it stopped.
     `limit` analyses only the first articles found. `target_method` picks the model of
-    sentiment towards entities: `target-lr` (default, fast) or `target-minilm` (more
-    accurate, and the slowest step of the run). `fields` names an export's fields by role
+    sentiment towards entities: `target-minilm` (default, more accurate) or `target-lr`
+    (faster). `fields` names an export's fields by role
     when the usual names miss them ({"text": "summary"}; see `helpers.read_articles`).
     """
     if out is not None:
@@ -86,7 +86,7 @@ def analyze(inputs, *, model: str | None = None, workers: int = 1, dask: str | N
 def write_analysis(inputs, out: str | Path, *, model: str | None = None, workers: int = 1,
                    dask: str | None = None, cache: bool = True, progress: bool | None = None,
                    chunk_chars: int = CHUNK_CHARS, limit: int | None = None,
-                   target_method: str = FAST_TARGET_METHOD, fields: dict[str, str] | None = None
+                   target_method: str = DEFAULT_TARGET_METHOD, fields: dict[str, str] | None = None
                    ) -> dict[str, int]:
     """Run the analysis and write one Parquet file per table into `out`; rows per table."""
     filesystem, root = fsspec.core.url_to_fs(str(out))
@@ -124,7 +124,7 @@ def run_chunk(articles: list[dict], job: Job) -> str:
     # Tables depend on every field of the articles (a date changes which treaty "START" is),
     # parses only on their texts.
     key = f"{chunk_key(job.model_id, articles, every_field=True)}-{job.version}"
-    if job.target_method != FAST_TARGET_METHOD:  # the default keeps the keys it always had
+    if job.target_method != FAST_TARGET_METHOD:  # target-lr keeps the keys it always had
         key += f"-{job.target_method}"
     parts = TableStore(job.parts)
     if parts.intact(key):

@@ -12,10 +12,9 @@ Two methods, named in the `method` column:
   the words around it (`helpers.word_vectors`). The two methods differ only in those
   vectors: `target-lr` takes them from the embedding layer of spaCy's own tok2vec (almost
   free), `target-minilm` from a small pretrained transformer (`helpers.encoder`:
-  contextual, about 7 points of macro-F1 better on NewsMTSC, and the slowest step of an
-  analysis). `target_sentiment` uses `target-minilm`; `analyze` uses `target-lr` unless
-  asked for the other (`target_method=`, `--target-sentiment`), so a corpus run keeps near
-  the speed of bare spaCy.
+  contextual, about 7 points of macro-F1 better on NewsMTSC, and still the dearest step of
+  an analysis). Everything uses `target-minilm` unless asked for `target-lr`
+  (`target_method=`, `--target-sentiment`), the faster option for very large corpora.
 
 Every score is in [-1, 1] (for the target methods: P(positive) - P(negative)). Text too empty,
 short or un-English to judge gets score 0, label `neutral` and a `flag`.
@@ -35,7 +34,8 @@ from spacy.tokens import Doc, Span
 
 from helpers.mention_features import mention_features
 from helpers.structure import Context, trimmed
-from helpers.target_model import ACCURATE_TARGET_METHOD, FAST_TARGET_METHOD, TargetModel, load_target_model
+from helpers.target_model import (ACCURATE_TARGET_METHOD, DEFAULT_TARGET_METHOD, FAST_TARGET_METHOD,  # noqa: F401
+                                  TargetModel, load_target_model)
 from helpers.tone import LEXICON_METHOD, _mean_tone, text_flag, tone
 from helpers.word_vectors import mention_vectors, sentence_rows
 
@@ -253,7 +253,7 @@ def _entity_rows(context: Context, sentence_tones) -> list[dict]:
         if entity.get("label") in TARGET_LABELS:
             name = entity.get("canonical") or context.text[entity["start_char"]:entity["end_char"]]
             mentions[name].append(entity)
-    model = load_target_model(context.target_method or FAST_TARGET_METHOD)
+    model = load_target_model(context.target_method or DEFAULT_TARGET_METHOD)
     names = sorted(mentions)
     in_order = iter(score_mentions([(context.doc, [(e["start_char"], e["end_char"])
                                                    for name in names for e in mentions[name]])],

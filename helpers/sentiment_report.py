@@ -10,7 +10,7 @@ import pandas as pd
 
 from helpers.display import UNKNOWN_SPEAKER, Findings, clip_at_word, count, signed
 from helpers.quotes.tables import most_quoted
-from helpers.sentiment import (FAST_TARGET_METHOD, LABELS, LEXICON_METHOD, explain_target, explain_tone,
+from helpers.sentiment import (DEFAULT_TARGET_METHOD, LABELS, LEXICON_METHOD, explain_target, explain_tone,
                                explanation_html, score_targets_many)
 
 
@@ -164,10 +164,10 @@ def _opening(text: str, words: int = 8) -> str:
 
 
 def target_method(analysis) -> str:
-    """The target sentiment method of an analysis's entity rows (the fast one if none)."""
+    """The target sentiment method of an analysis's entity rows (the default if none)."""
     methods = analysis.sentiment.loc[analysis.sentiment["level"] == "entity", "method"]
     used = sorted(set(methods) - {LEXICON_METHOD})
-    return used[0] if used else FAST_TARGET_METHOD
+    return used[0] if used else DEFAULT_TARGET_METHOD
 
 
 def main_entities(analysis, limit: int = 3) -> list[str]:

@@ -19,7 +19,7 @@ import pandas as pd
 from helpers.display import UNKNOWN_SPEAKER, Findings, count, signed
 from helpers.identity.references import TARGET_TYPES, Reference, References
 from helpers.quotes.marks import article_quoting
-from helpers.sentiment import FAST_TARGET_METHOD, LABELS, STANCE_METHOD, load_target_model, score_mentions
+from helpers.sentiment import DEFAULT_TARGET_METHOD, LABELS, STANCE_METHOD, load_target_model, score_mentions
 from helpers.structure import Context
 
 # A word's push (log-odds of positive against negative) below this is not evidence.
@@ -42,7 +42,7 @@ def extract_stances(context: Context) -> list[dict]:
             statements.append((quote, found))
     if not statements:
         return []
-    model = load_target_model(STANCE_METHOD[context.target_method or FAST_TARGET_METHOD])
+    model = load_target_model(STANCE_METHOD[context.target_method or DEFAULT_TARGET_METHOD])
     spans = [(ref.start, ref.end) for _, found in statements for ref in found]
     judged = iter(score_mentions([(context.doc, spans)], model.method, explain=True,
                                  rows_of=context.sentence_rows)[0])

@@ -25,7 +25,7 @@ class Context:
     article: dict
     doc: Doc
     tables: dict[str, list[dict]] = field(default_factory=dict)
-    target_method: str | None = None  # the sentiment towards entities: None for the fast one
+    target_method: str | None = None  # the sentiment towards entities: None for the default
     # answers worked out once per article and asked for again (name forms, quoted tokens, vectors)
     memo: dict = field(default_factory=dict)
 

@@ -19,6 +19,9 @@ from helpers.word_vectors import VECTOR_GROUPS, VECTOR_SCALE, VECTOR_WINDOW, _gr
 
 FAST_TARGET_METHOD = "target-lr"
 ACCURATE_TARGET_METHOD = "target-minilm"
+# What every entry point uses unless told: the accurate model, since its encoder became cheap
+# enough (int8 on onnxruntime, helpers.encoder_onnx); target-lr stays the fast option.
+DEFAULT_TARGET_METHOD = ACCURATE_TARGET_METHOD
 # method -> (model file in helpers/data, the word vectors its features use)
 TARGET_MODELS = {FAST_TARGET_METHOD: ("target_sentiment.json", "tok2vec"),
                  ACCURATE_TARGET_METHOD: ("target_sentiment_minilm.json", "minilm")}

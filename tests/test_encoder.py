@@ -1,4 +1,5 @@
-"""The MiniLM encoder run in NumPy: its word pieces and hidden states match the reference
+"""The MiniLM encoder run in NumPy (the reference backend; tests/test_encoder_onnx.py
+compares the int8 one with it): its word pieces and hidden states match the reference
 implementation (Hugging Face transformers; the expected numbers below were computed with it
 once, and are not computed here because it is not installed)."""
 
@@ -14,7 +15,7 @@ from helpers import encoder
 
 @pytest.fixture(scope="module")
 def minilm():
-    return encoder.load_encoder()
+    return encoder.load_encoder("numpy")
 
 
 # Words as spaCy tokens; the pieces BERT's uncased tokenizer gives (the last six were

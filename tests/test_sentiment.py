@@ -37,8 +37,8 @@ def test_seed_values_are_in_range(seed_analysis):
     table = seed_analysis.sentiment
     assert table["score"].between(-1, 1).all()
     assert set(table["label"]) <= {"negative", "neutral", "positive"}
-    assert set(table["method"]) == {"vader", "target-lr"}
-    assert set(table.loc[table["method"] == "target-lr", "level"]) == {"entity"}
+    assert set(table["method"]) == {"vader", "target-minilm"}  # the default
+    assert set(table.loc[table["method"] == "target-minilm", "level"]) == {"entity"}
 
 
 def test_seed_units_point_at_their_rows(seed_analysis):

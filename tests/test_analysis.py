@@ -78,15 +78,15 @@ def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
 
 def test_each_target_method_has_its_own_cached_tables(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    helpers.analyze(SEEDS, target_method="target-lr")
+    helpers.analyze(SEEDS, target_method="target-minilm")
     extracted = []
     extract = runner.extract_chunk
     monkeypatch.setattr(runner, "extract_chunk",
                         lambda articles, job: extracted.append(job.target_method) or extract(articles, job))
-    helpers.analyze(SEEDS)  # the default is target-lr: its tables come from the cache
+    helpers.analyze(SEEDS)  # the default is target-minilm: its tables come from the cache
     assert extracted == []
-    helpers.analyze(SEEDS, target_method="target-minilm")
-    assert extracted == ["target-minilm"]
+    helpers.analyze(SEEDS, target_method="target-lr")
+    assert extracted == ["target-lr"]
 
 
 def test_changed_extractors_reuse_the_cached_parse(tmp_path, monkeypatch):
@@ -188,20 +188,20 @@ def test_cli_input_mistakes_end_with_one_line_and_no_traceback(tmp_path, args, m
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
 
 
-def test_the_accurate_target_method_scores_entities_when_asked(seed_analysis, tmp_path):
+def test_the_fast_target_method_scores_entities_when_asked(seed_analysis, tmp_path):
     result = cli("analyze", "seeds", "--out", str(tmp_path / "out"), "--no-cache",
-                 "--target-sentiment", "target-minilm")
+                 "--target-sentiment", "target-lr")
     assert result.returncode == 0, result.stderr
-    accurate = pd.read_parquet(tmp_path / "out" / "sentiment.parquet")
-    methods = {level: set(rows["method"]) for level, rows in accurate.groupby("level")}
-    assert methods["entity"] == {"vader", "target-minilm"}
+    fast = pd.read_parquet(tmp_path / "out" / "sentiment.parquet")
+    methods = {level: set(rows["method"]) for level, rows in fast.groupby("level")}
+    assert methods["entity"] == {"vader", "target-lr"}
     assert set(seed_analysis.sentiment.loc[seed_analysis.sentiment["level"] == "entity", "method"]) == {
-        "vader", "target-lr"}  # the default stays the fast one
+        "vader", "target-minilm"}  # the default is the accurate one
     # Everything else is the same; the entities and their number of rows too.
     default = seed_analysis.sentiment
-    assert accurate[accurate["level"] != "entity"]["score"].tolist() == default[default["level"] != "entity"]["score"].tolist()
-    assert sorted(accurate[accurate["method"] == "target-minilm"]["unit"]) == sorted(
-        default[default["method"] == "target-lr"]["unit"])
+    assert fast[fast["level"] != "entity"]["score"].tolist() == default[default["level"] != "entity"]["score"].tolist()
+    assert sorted(fast[fast["method"] == "target-lr"]["unit"]) == sorted(
+        default[default["method"] == "target-minilm"]["unit"])
 
 
 def test_cli_names_the_target_methods_when_given_another():

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from helpers.data_files import data_lines, data_rows
 from helpers.identity import ArticleIdentity, identify
 from helpers.identity.mentions import SUBJECT_DEPS
+from helpers.identity.speakers import CAPITALS
 from helpers.identity.names import honorifics, name_words, speaker_words
 from helpers.quotes.marks import MARKS, Piece, article_quoting
 from helpers.structure import Context
@@ -24,7 +25,7 @@ from helpers.structure import Context
 SENTENCE_END = {".", "!", "?"}
 # An unattributed quote this short with no sentence punctuation is a scare quote or a title.
 SCARE_MAX_WORDS = 5
-TRANSCRIPT_TURN = re.compile(r"(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s")
+TRANSCRIPT_TURN = re.compile(rf"(?P<name>{CAPITALS.pattern}):\s")
 # A reporter's question in a briefing's transcript: "Q  Josh, on Syria …".
 QUESTION_TURN = re.compile(r"Q[:.]?\s")
 MANY_TURNS = 3  # a capitalised name opening this many paragraphs is someone taking turns

@@ -53,7 +53,7 @@ TABLE_CSS = """<style>
 .nh-wrap .nh-table tbody tr:nth-child(odd){background:rgba(31,41,51,.035)}.nh-wrap .nh-table tbody tr:hover{background:rgba(59,110,168,.08)}
 .nh-wrap .nh-table .nh-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .nh-wrap .nh-table th.nh-num{white-space:normal}
-.nh-wrap .nh-table .nh-nowrap{white-space:nowrap}.nh-wrap .nh-table .nh-text{min-width:14em}
+.nh-wrap .nh-table .nh-nowrap{white-space:nowrap}.nh-wrap .nh-table .nh-text{min-width:12em}
 .nh-wrap .nh-table summary{cursor:pointer;list-style:none}.nh-wrap .nh-table summary::-webkit-details-marker{display:none}
 .nh-wrap .nh-table details[open] summary{display:none}
 @media (max-width:40rem){

@@ -19,7 +19,8 @@ line up with the sentence's tokens.
 The forward pass is built for many short sentences on few cores: the word pieces of all the
 sentences asked for together are stacked into one float32 matrix for the dense layers (the
 cost of the network), without padding, and attention is computed over each sentence's own
-pieces only. A sentence gets the same numbers alone or in any company.
+pieces only. A sentence gets the same numbers alone or in any company (to float32
+rounding: BLAS may block the products differently for other row counts).
 
 This NumPy pass is the reference. When onnxruntime is installed an analysis runs the same
 network in int8 instead (`helpers.encoder_onnx`, two to three times faster);
@@ -185,7 +186,8 @@ class MiniLM:
         Nothing is padded: the pieces of all the lists are stacked into one matrix for the
         dense layers (each row's numbers do not depend on the other rows), and attention
         runs over each list's own pieces, lists of one length together. So a sentence gets
-        the same numbers in any company, and no work is spent on padding."""
+        the same numbers in any company (to float32 rounding), and no work is spent on
+        padding."""
         order = sorted(range(len(batch)), key=lambda n: len(batch[n]))
         states: list[np.ndarray] = [np.empty(0)] * len(batch)
         chunk: list[int] = []

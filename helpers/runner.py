@@ -25,13 +25,14 @@ import fsspec
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from spacy.tokens import Doc
 
 from helpers import tables
 from helpers.analysis import FINALIZED, TABLE_NAMES, Analysis, extract_article, finalize_tables
 from helpers.articles import InputError, Problems, iter_articles
 from helpers.cache import (DocCache, TableStore, atomic_open, cache_dir, chunk_key,
                            extractors_version)
-from helpers.pipeline import load_model, model_id, model_name, parse
+from helpers.pipeline import load_model, model_id, model_name, parse_ahead
 from helpers.sentiment import DEFAULT_TARGET_METHOD, FAST_TARGET_METHOD, load_target_model
 from helpers.treaty_texts import save_quoted_wording, texts_folder
 
@@ -141,22 +142,25 @@ def run_chunk(articles: list[dict], job: Job) -> str:
 
 
 def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
-    """Every table for a chunk of articles, parsing only what the doc cache lacks."""
+    """Every table for a chunk of articles, parsing only what the doc cache lacks. Articles
+    are parsed in a background thread while the ones already parsed are extracted."""
     nlp = load_model(job.model)
     docs_key = chunk_key(job.model_id, articles)
     doc_cache = DocCache(cache_dir()) if job.cache else None
-    docs = doc_cache.get(docs_key, nlp, len(articles)) if doc_cache else None
-    if docs is None:
-        docs = list(parse((article["text"] for article in articles), nlp))
-        if doc_cache:
-            doc_cache.put(docs_key, docs)
+    cached_docs = doc_cache.get(docs_key, nlp, len(articles)) if doc_cache else None
+    docs = cached_docs if cached_docs is not None else parse_ahead((article["text"] for article in articles), nlp)
+    parsed: list[Doc] = []
     records: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
     records["articles"] = articles
-    for article, doc in zip(articles, docs):
+    for article, doc in zip(articles, docs, strict=True):
+        if doc_cache and cached_docs is None:
+            parsed.append(doc)
         found, failures = extract_article(article, doc, job.target_method)
         for name, rows in found.items():
             records[name].extend(rows)
         records["problems"].extend(failures)
+    if doc_cache and cached_docs is None:
+        doc_cache.put(docs_key, parsed)
     return {name: tables.frame(name, rows) for name, rows in records.items()}
 
 

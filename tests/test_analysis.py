@@ -70,7 +70,7 @@ def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again although everything was cached")
 
-    monkeypatch.setattr(runner, "parse", no_parsing)
+    monkeypatch.setattr(runner, "parse_ahead", no_parsing)
     second = helpers.analyze(SEEDS)
     for name in TABLE_NAMES:
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
@@ -93,7 +93,7 @@ def test_changed_extractors_reuse_the_cached_parse(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     helpers.analyze(SEEDS)
     monkeypatch.setattr(runner, "extractors_version", lambda: "a-newer-version")
-    monkeypatch.setattr(runner, "parse", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
+    monkeypatch.setattr(runner, "parse_ahead", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
     assert len(helpers.analyze(SEEDS).sentences) == 17
 
 

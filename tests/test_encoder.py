@@ -60,7 +60,8 @@ def test_a_sentence_gets_the_same_rows_alone_or_in_a_batch(minilm):
     for sentence, rows in zip(sentences, together):
         (alone,) = minilm.sentence_rows([sentence])
         assert rows.shape == (len(sentence), 384)
-        assert np.array_equal(alone, rows)
+        # the matrix library may block the products differently for other row counts
+        assert np.allclose(alone, rows, rtol=0, atol=1e-5)
 
 
 def test_a_sentence_longer_than_the_encoder_takes_is_encoded_in_windows(minilm):
@@ -117,4 +118,5 @@ def test_packed_batches_agree_with_a_plain_forward_pass(minilm, monkeypatch):
     for ids, state in zip(batch, states):
         assert state.dtype == np.float32 and state.shape == (len(ids) + 2, 384)
         assert np.allclose(state, _plain_forward(minilm, ids), atol=1e-4)
-    assert all(np.array_equal(a, b) for a, b in zip(states, minilm.hidden_states(batch[::-1])[::-1]))
+    # order does not matter, to float32 rounding (BLAS blocks other row counts differently)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-5) for a, b in zip(states, minilm.hidden_states(batch[::-1])[::-1]))

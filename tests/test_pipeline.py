@@ -53,3 +53,31 @@ def test_texts_longer_than_max_length_are_parsed_in_pieces_with_true_offsets(nlp
     for token in long_doc:
         assert text[token.idx:token.idx + len(token.text)] == token.text
     assert len(list(long_doc.sents)) >= 60
+
+
+def test_parse_ahead_gives_the_docs_of_parse_in_order(nlp):
+    texts = [f"Article {n} says that Smith met Jones.\n\nA second paragraph." for n in range(12)]
+    ahead = list(pipeline.parse_ahead(texts, nlp, batch_chars=120, ahead=2))
+    assert [doc.to_json() for doc in ahead] == [doc.to_json() for doc in parse(texts, nlp)]
+
+
+def test_parse_ahead_raises_a_parsing_error_in_the_callers_thread(nlp):
+    def texts():
+        yield "A first text."
+        raise ValueError("unreadable article")
+
+    docs = pipeline.parse_ahead(texts(), nlp)
+    with pytest.raises(ValueError, match="unreadable article"):
+        list(docs)
+
+
+def test_parse_ahead_stops_its_thread_when_the_caller_gives_up(nlp):
+    import threading
+
+    docs = pipeline.parse_ahead((f"Text number {n}." for n in range(500)), nlp, batch_chars=50, ahead=1)
+    next(docs)
+    docs.close()
+    for thread in threading.enumerate():
+        if thread.name == "helpers-parse-ahead":
+            thread.join(timeout=5)
+            assert not thread.is_alive()

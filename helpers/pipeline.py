@@ -107,10 +107,10 @@ def parse_ahead(texts: Iterable[str], nlp: Language, batch_chars: int = BATCH_CH
     """`parse` run in a background thread, up to `ahead` docs ahead of the caller, who meanwhile
     works on the docs already parsed.
 
-    The parser spends most of its time in compiled code that releases the GIL (its matrix
-    products and transition loop), and the extractors' dearest step, the encoder, releases
-    it too, so on two cores the two overlap: on a 113-article sample one worker's analysis
-    took 33 s instead of 38 s. An error in parsing is raised here, in the caller's thread."""
+    The encoder (onnxruntime) and parts of the parser release the GIL, so on two cores they
+    overlap with the other's work: on a 113-article sample one worker's analysis took 33 s
+    instead of 38 s. The extractors' Python code and the parser's do not overlap. An error
+    in parsing is raised here, in the caller's thread."""
     ready: queue.Queue = queue.Queue(maxsize=ahead)
     finished = object()
     stop = threading.Event()

@@ -147,19 +147,21 @@ def extract_chunk(articles: list[dict], job: Job) -> dict[str, pd.DataFrame]:
     nlp = load_model(job.model)
     docs_key = chunk_key(job.model_id, articles)
     doc_cache = DocCache(cache_dir()) if job.cache else None
-    cached_docs = doc_cache.get(docs_key, nlp, len(articles)) if doc_cache else None
-    docs = cached_docs if cached_docs is not None else parse_ahead((article["text"] for article in articles), nlp)
+    docs = doc_cache.get(docs_key, nlp, len(articles)) if doc_cache else None
+    to_cache = doc_cache is not None and docs is None  # parsed now, kept for the doc cache
+    if docs is None:
+        docs = parse_ahead((article["text"] for article in articles), nlp)
     parsed: list[Doc] = []
     records: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
     records["articles"] = articles
     for article, doc in zip(articles, docs, strict=True):
-        if doc_cache and cached_docs is None:
+        if to_cache:
             parsed.append(doc)
         found, failures = extract_article(article, doc, job.target_method)
         for name, rows in found.items():
             records[name].extend(rows)
         records["problems"].extend(failures)
-    if doc_cache and cached_docs is None:
+    if to_cache:
         doc_cache.put(docs_key, parsed)
     return {name: tables.frame(name, rows) for name, rows in records.items()}
 

@@ -151,7 +151,8 @@ def score_targets_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]],
     items = [(text or "", list(spans)) for text, spans in items]
     scored: list[list[dict]] = []
     with _parser_for_targets() as nlp:
-        pairs = zip(parse_ahead((text for text, _ in items), nlp, TARGET_BATCH_CHARS), items, strict=True)
+        docs = parse_ahead((text for text, _ in items), nlp, TARGET_BATCH_CHARS)
+        pairs = zip(docs, items, strict=True)
         while group := list(itertools.islice(pairs, SCORED_TOGETHER)):
             scored.extend(score_mentions([(doc, spans) for doc, (_, spans) in group], method))
     return scored

@@ -41,16 +41,22 @@ def _is_content(token: Token) -> bool:
     return token.lower_ in NEGATE or token.lower_ == "n't" or token.lower_ not in STOP_WORDS
 
 
-def _tree_distance(a: Token, b: Token) -> int:
-    """Number of dependency arcs between two tokens of one sentence."""
-    depth_a = {a.i: 0}
-    for steps, ancestor in enumerate(a.ancestors, start=1):
-        depth_a[ancestor.i] = steps
-    if b.i in depth_a:
-        return depth_a[b.i]
+def _ancestor_depths(token: Token) -> dict[int, int]:
+    """Token index -> number of arcs up from `token`, for the token and its ancestors."""
+    depths = {token.i: 0}
+    for steps, ancestor in enumerate(token.ancestors, start=1):
+        depths[ancestor.i] = steps
+    return depths
+
+
+def _tree_distance(depths_a: dict[int, int], b: Token) -> int:
+    """Number of dependency arcs between a token (given by its `_ancestor_depths`) and
+    another token of its sentence."""
+    if b.i in depths_a:
+        return depths_a[b.i]
     for steps, ancestor in enumerate(b.ancestors, start=1):
-        if ancestor.i in depth_a:
-            return steps + depth_a[ancestor.i]
+        if ancestor.i in depths_a:
+            return steps + depths_a[ancestor.i]
     return 99  # not in one tree (another sentence)
 
 
@@ -116,9 +122,51 @@ def _role(mention_root: Token) -> tuple[str, Token]:
     return dep, head
 
 
-def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
-    """(feature, value, token indices it comes from) for a mention in its parsed sentence."""
+class SentenceWords:
+    """What the features read of each word of a sentence, whichever mention they are
+    computed for: worked out once per sentence, as a sentence often has several mentions."""
+
+    def __init__(self, sentence: Span):
+        self.sentence = sentence
+        # (token index, lower-cased text) of the words that are not whitespace
+        self.words = [(token.i, token.lower_) for token in sentence if not token.is_space]
+        self._content = {token.i for token in sentence if _is_content(token)}
+        # token index -> VADER valence, turned (and damped) when negated
+        self.valences = {}
+        for index, _ in self.words:
+            valence = _valence(sentence.doc[index], sentence.start)
+            if valence:
+                self.valences[index] = valence
+
+    # A clause or subtree can reach past the sentence when its boundaries did not come from
+    # the parser (a paragraph break, a split long text): such words are looked at afresh.
+
+    def is_content(self, token: Token) -> bool:
+        if self.sentence.start <= token.i < self.sentence.end:
+            return token.i in self._content
+        return _is_content(token)
+
+    def valence(self, token: Token) -> float:
+        if self.sentence.start <= token.i < self.sentence.end:
+            return self.valences.get(token.i, 0.0)
+        return _valence(token, self.sentence.start)
+
+
+def _valence(token: Token, sentence_start: int) -> float:
+    """VADER's valence of a word, turned (and damped) when negated."""
+    valence = lexicon_valence(token.lower_)
+    if valence and _is_negated(token, sentence_start):
+        valence *= NEGATION_SCALE
+    return valence
+
+
+def mention_features(mention: Span, words: SentenceWords | None = None
+                     ) -> list[tuple[str, float, tuple[int, ...]]]:
+    """(feature, value, token indices it comes from) for a mention in its parsed sentence.
+    `words`: its sentence's `SentenceWords`, when the caller keeps them for several mentions."""
     sentence = mention.sent
+    if words is None or words.sentence != sentence:
+        words = SentenceWords(sentence)
     doc = mention.doc
     inside = set(range(mention.start, mention.end))
     root = mention.root
@@ -129,16 +177,14 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
     # The sentence's words with the mention masked, as unigrams and bigrams.
     sequence: list[tuple[str, tuple[int, ...]]] = []
-    for token in sentence:
-        if token.is_space:
-            continue
-        if token.i in inside:
-            if token.i == mention.start:
+    for index, word in words.words:
+        if index in inside:
+            if index == mention.start:
                 sequence.append((MENTION, tuple(inside)))
             continue
-        sequence.append((token.lower_, (token.i,)))
+        sequence.append((word, (index,)))
     for word, tokens in sequence:
-        if word != MENTION and _is_content(doc[tokens[0]]):
+        if word != MENTION and words.is_content(doc[tokens[0]]):
             add(f"u:{word}", 1.0, tokens)
     for pair in zip(sequence, sequence[1:]):
         # A bigram with the mention in it is credited to its other word.
@@ -147,21 +193,18 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
 
     # Words near the mention, on each side.
     for token in doc[max(mention.start - WINDOW, sentence.start):mention.start]:
-        if _is_content(token):
+        if words.is_content(token):
             add(f"L:{token.lower_}", 1.0, (token.i,))
     for token in doc[mention.end:min(mention.end + WINDOW, sentence.end)]:
-        if _is_content(token):
+        if words.is_content(token):
             add(f"R:{token.lower_}", 1.0, (token.i,))
 
     # The words of the mention's own clause.
-    clause = _clause(mention)
-    for token in clause:
-        if token.i not in inside and _is_content(token):
+    for token in _clause(mention):
+        if token.i not in inside and words.is_content(token):
             add(f"c:{token.lower_}", 1.0, (token.i,))
-            valence = lexicon_valence(token.lower_)
+            valence = words.valence(token)
             if valence:
-                if _is_negated(token, sentence.start):
-                    valence *= NEGATION_SCALE
                 add(f"lexclause:{'pos' if valence > 0 else 'neg'}", abs(valence) / 4, (token.i,))
 
     # The mention's syntactic role and the words that govern it.
@@ -176,33 +219,30 @@ def mention_features(mention: Span) -> list[tuple[str, float, tuple[int, ...]]]:
     if _is_negated(governor, sentence.start):
         add(f"neg-gov:{role}", 1.0, (governor.i,))
     for token in root.subtree:
-        if token.i not in inside and _is_content(token):
+        if token.i not in inside and words.is_content(token):
             add(f"sub:{token.lower_}", 1.0, (token.i,))
     add(f"pron:{root.tag_ in PRONOUN_TAGS}", 1.0, inside)
 
     # Lexicon words, weighted by where they stand from the mention.
+    root_depths = _ancestor_depths(root)
     valences: list[tuple[int, float]] = []
-    for token in sentence:
-        valence = lexicon_valence(token.lower_)
-        if not valence:
-            continue
-        if _is_negated(token, sentence.start):
-            valence *= NEGATION_SCALE
+    for index, valence in words.valences.items():
+        token = doc[index]
         value = valence / 4
         polarity = "pos" if value > 0 else "neg"
-        if token.i in inside:
+        if index in inside:
             place = "self"
         else:
-            place = _distance_bucket(_tree_distance(token, root))
-        add(f"lex:{place}:{polarity}", abs(value), (token.i,))
+            place = _distance_bucket(_tree_distance(root_depths, token))
+        add(f"lex:{place}:{polarity}", abs(value), (index,))
         add(f"lexrel:{_relation(token, root) if place != 'self' else 'self'}:{role}:{polarity}",
-            abs(value), (token.i,))
+            abs(value), (index,))
         if place in {"d1", "d2"}:
-            add(f"lexpath:{_path(token, root)}:{polarity}", abs(value), (token.i,))
-        linear = min(abs(token.i - mention.start), abs(token.i - (mention.end - 1)))
+            add(f"lexpath:{_path(token, root)}:{polarity}", abs(value), (index,))
+        linear = min(abs(index - mention.start), abs(index - (mention.end - 1)))
         add(f"lexlin:{'near' if linear <= 3 else 'mid' if linear <= 8 else 'far'}:{polarity}",
-            abs(value), (token.i,))
-        valences.append((token.i, value))
+            abs(value), (index,))
+        valences.append((index, value))
     # tanh of the sentence's lexicon total, shared out among its words in proportion.
     total = sum(value for _, value in valences)
     if total:

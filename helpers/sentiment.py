@@ -34,7 +34,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from helpers.mention_features import mention_features
+from helpers.mention_features import SentenceWords, mention_features
 from helpers.structure import Context, trimmed
 from helpers.target_model import (ACCURATE_TARGET_METHOD, DEFAULT_TARGET_METHOD, FAST_TARGET_METHOD,  # noqa: F401
                                   TargetModel, load_target_model)
@@ -86,8 +86,17 @@ def score_mentions(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]],
     gives them)."""
     model = load_target_model(method)
     mentions = [[mention_span(doc, start, end) for start, end in spans] for doc, spans in items]
-    flags = [["empty" if span is None else text_flag(span.sent.text) for span in spans]
-             for spans in mentions]
+    # Per sentence, keyed by (doc number, first token): whether it can be judged, and its
+    # words as the features read them (a sentence often holds several mentions).
+    sentence_flags: dict[tuple[int, int], str | None] = {}
+    words: dict[tuple[int, int], SentenceWords] = {}
+    flags = []
+    for number, spans in enumerate(mentions):
+        for span in spans:
+            if span is not None and (number, span.sent.start) not in sentence_flags:
+                sentence_flags[number, span.sent.start] = text_flag(span.sent.text)
+        flags.append(["empty" if span is None else sentence_flags[number, span.sent.start]
+                      for span in spans])
     sentences = {}  # (doc number, first token) -> sentence, in order of first mention
     for number, (spans, doc_flags) in enumerate(zip(mentions, flags)):
         for span, flag in zip(spans, doc_flags):
@@ -101,8 +110,11 @@ def score_mentions(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]],
             if flag:
                 doc_rows.append({**NOT_JUDGED, "flag": flag, **({"weights": {}} if explain else {})})
                 continue
-            features = mention_features(span)
-            vectors = mention_vectors(span, rows[number, span.sent.start])
+            key = (number, span.sent.start)
+            if key not in words:
+                words[key] = SentenceWords(span.sent)
+            features = mention_features(span, words[key])
+            vectors = mention_vectors(span, rows[key])
             row = _scored(model, model.probabilities(features, vectors))
             if explain:
                 row["weights"] = model.token_weights(features, vectors)

@@ -50,7 +50,11 @@ class TargetModel:
         self.method, self.vector_source = method, vector_source
         self.classes = tuple(classes)
         self.intercept = np.asarray(intercept, dtype=float)
-        self.weights = {name: np.asarray(row, dtype=float) for name, row in weights.items()}
+        # One row per named feature, so that a mention's logits are one product.
+        self.feature_index = {name: row for row, name in enumerate(weights)}
+        self.feature_weights = np.asarray(list(weights.values()), dtype=float).reshape(
+            len(weights), len(self.classes))
+        self.weights = {name: self.feature_weights[row] for name, row in self.feature_index.items()}
         # group -> (width x classes) weights of its `_group_vector`
         self.vectors = {name: np.asarray(matrix, dtype=float) for name, matrix in vectors.items()}
 
@@ -72,10 +76,11 @@ class TargetModel:
     def logits(self, features: Iterable[tuple[str, float, tuple[int, ...]]],
                vectors: dict | None = None) -> np.ndarray:
         total = self.intercept.copy()
-        for name, value in merged_features(features).items():
-            row = self.weights.get(name)
-            if row is not None:
-                total += value * row
+        known = [(self.feature_index[name], value)
+                 for name, value in merged_features(features).items() if name in self.feature_index]
+        if known:
+            rows, values = zip(*known)
+            total += np.asarray(values) @ self.feature_weights[list(rows)]
         for name, (_, matrix) in (vectors or {}).items():
             total += _group_vector(matrix) @ self.vectors[name]
         return total

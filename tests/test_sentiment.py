@@ -157,6 +157,23 @@ def test_target_explanation_adds_up_to_the_score(method):
         assert set(vectors) == set(sentiment.VECTOR_GROUPS)
 
 
+def test_a_sentences_words_kept_for_its_mentions_give_the_features_computed_afresh():
+    from helpers.mention_features import SentenceWords
+
+    text = ("Critics did not praise the mayor, and the council, which wasted money, "
+            "blamed Russia and China for the brutal war.")
+    doc = sentiment.parse_for_targets([text])[0]
+    spans = [sentiment.mention_span(doc, text.index(m), text.index(m) + len(m))
+             for m in ("Critics", "mayor", "council", "Russia", "China", "war")]
+    words = SentenceWords(spans[0].sent)
+    assert {doc[i].lower_ for i in words.valences} >= {"praise", "wasted", "blamed", "brutal", "war"}
+    assert words.valences[text.split().index("praise")] < 0  # "did not praise"
+    for span in spans:
+        afresh = sentiment.mention_features(span)
+        assert sentiment.mention_features(span, words) == afresh
+        assert any(name.startswith("lex:") for name, _, _ in afresh)
+
+
 @pytest.mark.parametrize("source", ["tok2vec", "minilm"])
 def test_word_vectors_of_a_sentence_do_not_depend_on_its_neighbours(source):
     sentence = "Critics accused the council of wasting money."

@@ -7,8 +7,10 @@ Runs, on the same texts: bare `nlp.pipe` with the same model (the ceiling), then
 `python -m helpers analyze` end to end with the cache off, with `--workers 2`, once more
 with the cache on to fill it, warm (everything cached), and with the cache off and the
 fast model of sentiment towards entities (`--target-sentiment target-lr`; the default is
-target-minilm). Peak memory is the largest sum
-of resident memory over the run's process tree. Writes `benchmarks/results/throughput.json`.
+target-minilm). Peak memory is the largest sum of resident memory over the run's process
+tree (`peak_memory_mb`), and the largest sum of proportional set sizes (`peak_pss_mb`): resident
+memory counts the pages that forked workers share with the main process once in each of them,
+PSS shares them out, so their sum is what the tree takes from the machine. Writes `benchmarks/results/throughput.json`.
 Needs `../shared/corpus`; says so and exits 0 without it.
 """
 
@@ -60,24 +62,28 @@ def run_cli(args: list[str], cache_dir: Path) -> dict:
     started = time.perf_counter()
     process = psutil.Popen([sys.executable, "-m", "helpers", "analyze", *args], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process))
+        rss, pss = _tree_memory(process)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"analyze failed: {process.stderr.read().decode()[-2000:]}")
-    return {"seconds": round(seconds, 2), "peak_memory_mb": round(peak / 2**20)}
+    return {"seconds": round(seconds, 2), "peak_memory_mb": round(peak / 2**20),
+            "peak_pss_mb": round(peak_pss / 2**20)}
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    total = 0
+def _tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """Summed resident memory and summed proportional set size of a process and its children."""
+    rss = pss = 0
     for member in [process, *process.children(recursive=True)]:
         try:
-            total += member.memory_info().rss
+            memory = member.memory_full_info()
         except psutil.Error:
-            pass
-    return total
+            continue
+        rss, pss = rss + memory.rss, pss + memory.pss
+    return rss, pss
 
 
 def _default_method() -> str:

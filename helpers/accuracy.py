@@ -311,13 +311,16 @@ def treaty_errors(results: dict, limit: int = 4) -> pd.DataFrame:
 
 
 def throughput_figures(results: dict) -> pd.DataFrame:
-    """Speed of the whole analysis against bare spaCy on the same texts, in one run."""
+    """Speed of the whole analysis against bare spaCy on the same texts, in one run. Peak
+    memory is summed over the run's processes; the pages that forked workers share with the
+    main process count once in the last column, in each of them in the one before."""
     runs = [("bare spaCy nlp.pipe", "bare_spacy"), ("analysis, 1 process, no cache", "cold_1_worker"),
             ("analysis, 2 processes, no cache", "cold_2_workers"), ("analysis, warm cache", "warm"),
             ("analysis, 1 process, no cache, target-lr (fast)", "cold_1_worker_fast_sentiment")]
     rows = [{"run": label, "seconds": results[key]["seconds"],
              "tokens per second": results[key]["tokens_per_second"],
-             "peak memory (MB)": results[key].get("peak_memory_mb")}
+             "peak memory (MB)": results[key].get("peak_memory_mb"),
+             "shared pages counted once (MB)": results[key].get("peak_pss_mb")}
             for label, key in runs if key in results]
     return pd.DataFrame(rows)
 

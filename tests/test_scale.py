@@ -131,3 +131,30 @@ def test_a_dask_worker_killed_mid_run_loses_and_duplicates_nothing(corpus, unint
         thread.join(timeout=300)
     assert not errors
     assert_same_tables(Analysis.load(out), uninterrupted)
+
+
+ARENAS_AFTER_THREADS = """
+import ctypes, sys, threading
+if sys.argv[1] == "limited":
+    from helpers.runner import limit_malloc_arenas
+    limit_malloc_arenas()
+def allocate():
+    for _ in range(500):
+        [bytearray(200_000) for _ in range(5)]
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+ctypes.CDLL(None).malloc_stats()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc only")
+def test_a_run_keeps_to_two_malloc_arenas_however_many_threads_allocate():
+    def arenas(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", ARENAS_AFTER_THREADS, mode], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        return sum(line.startswith("Arena ") for line in done.stderr.splitlines())
+
+    if arenas("default") <= 2:
+        pytest.skip("this C library does not give threads arenas of their own")
+    assert arenas("limited") == 2

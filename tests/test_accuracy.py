@@ -39,6 +39,16 @@ def test_figure_tables_are_read_from_the_results(results):
     assert len(accuracy.entity_figures(results["entities"])) >= 5
 
 
+def test_throughput_figures_show_both_peak_memory_sums_and_tolerate_older_results():
+    run = {"seconds": 10.0, "tokens_per_second": 100, "peak_memory_mb": 900, "peak_pss_mb": 700}
+    table = accuracy.throughput_figures({"bare_spacy": {"seconds": 8.0, "tokens_per_second": 125},
+                                         "cold_1_worker": run, "cold_2_workers": {**run, "peak_pss_mb": None}})
+    assert list(table["run"]) == ["bare spaCy nlp.pipe", "analysis, 1 process, no cache",
+                                  "analysis, 2 processes, no cache"]
+    assert table.loc[1, "peak memory (MB)"] == 900 and table.loc[1, "shared pages counted once (MB)"] == 700
+    assert table["shared pages counted once (MB)"].isna().tolist() == [True, False, True]
+
+
 def test_headline_findings_name_each_analysis(results):
     lines = accuracy.findings(results)
     assert [line.split()[0] for line in lines][:4] == ["Direct", "Treaty", "Sentiment", "Who"]

@@ -121,6 +121,17 @@ def test_target_sentiment_is_deterministic():
     assert all(-1 <= row["score"] <= 1 for row in first)
 
 
+def test_many_texts_parsed_ahead_score_as_each_text_alone():
+    items = [(case["text"], spans_of(case["text"], [m for m, _ in case["targets"]])) for case in TARGETS]
+    items = (items * (sentiment.SCORED_TOGETHER // len(items) + 2))[:sentiment.SCORED_TOGETHER + 3]
+    together = sentiment.score_targets_many(items)
+    assert len(together) == len(items) > sentiment.SCORED_TOGETHER
+    for (text, spans), rows in zip(items, together):
+        alone = sentiment.score_targets(text, spans)
+        assert [row["label"] for row in rows] == [row["label"] for row in alone]
+        assert [row["score"] for row in rows] == pytest.approx([row["score"] for row in alone], abs=1e-4)
+
+
 # Explanations
 
 @pytest.mark.parametrize("method", sentiment.TARGET_MODELS)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy
-from spacy.attrs import IS_LOWER, LOWER
+from spacy.attrs import IDX, IS_LOWER, LOWER
 from spacy.tokens import Doc, Span
 
 from helpers.articles import paragraph_spans
@@ -43,6 +43,11 @@ class Context:
         use, from the parse and the treaty references (so `treaty_refs` runs before it)."""
         from helpers.identity.article import ArticleIdentity  # identity reads this module
         return ArticleIdentity(self)
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        """Each token's first character (`token.idx`), for bisecting offsets into tokens."""
+        return token_starts(self.doc)
 
     @cached_property
     def lower_words(self) -> set[str]:
@@ -129,6 +134,12 @@ def _end_of(match: re.Match | None) -> int | None:
 
 def _is_blank(span: Span) -> bool:
     return all(token.is_space for token in span)
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """Each token's first character (`token.idx`), read in one go: iterating the doc for
+    them made a Python object per token, several times per article."""
+    return doc.to_array(IDX).tolist()
 
 
 def trimmed(span: Span) -> tuple[int, int]:

@@ -68,7 +68,7 @@ class References:
         self.definite_starts = [start for start, _ in self.definite]
         self.named = [n for n in identity.mentions if n.label in TARGET_TYPES]
         self.named_starts = [n.start for n in self.named]
-        self.token_starts = [t.idx for t in self.doc]
+        self.token_starts = context.token_starts
         self.people = {p.name for p in identity.people}
 
     def within(self, start: int, end: int, speaker: str | None) -> list[Reference]:

@@ -61,7 +61,7 @@ class SpeakerResolver:
     def __init__(self, context: Context, identity: ArticleIdentity, quoted: list[bool]):
         self.context, self.identity, self.quoted = context, identity, quoted
         self.doc, self.text = context.doc, context.text
-        self.token_starts = [t.idx for t in self.doc]
+        self.token_starts = context.token_starts
         self.words = speaker_words()
         self.people = [p for p in identity.people if not quoted[self._token_at(p.start)]]
         self.person_starts = [p.start for p in self.people]

@@ -12,6 +12,8 @@ import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from helpers.structure import token_starts
+
 OPENERS, CLOSERS, STRAIGHT = "“„«", "”»", '"'
 MARKS = OPENERS + CLOSERS + STRAIGHT
 # A straight quote after one of these opens a quotation; before one of them it closes one.
@@ -132,7 +134,7 @@ def article_quoting(context) -> tuple[list[Piece], list[bool]]:
 
 def quoted_tokens(doc, pieces: list[Piece]) -> list[bool]:
     """Per token of `doc`: whether it lies inside a quoted piece, its marks included."""
-    starts = [token.idx for token in doc]
+    starts = token_starts(doc)
     quoted = [False] * len(doc)
     for piece in pieces:
         last = piece.close_mark if piece.close_mark is not None else piece.end - 1

@@ -66,7 +66,7 @@ class Reader:
         self.cues = cue_lexicon()
         self.words = speaker_words()
         self.identity: ArticleIdentity = identify(context)
-        self.token_starts = [token.idx for token in self.doc]
+        self.token_starts = context.token_starts
         self.pieces, self.quoted = article_quoting(context)
         self.piece_starts = [piece.start for piece in self.pieces]
         self.piece_ends = [piece.end for piece in self.pieces]
